@@ -1,0 +1,33 @@
+# The course's top level. Each stepNN-*/ folder is a complete kernel with its
+# own Makefile; these targets pick a step or run across all of them.
+#
+#   make run [STEP=NN]     boot the latest finished step (or step NN) in QEMU
+#   make test              every test of every finished step, and the harness
+#   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
+#   make bochs [STEP=NN]   boot in Bochs
+#   make screenshots       the book's screenshots, from real runs
+#   make clean
+
+FINISHED := $(patsubst %/Makefile,%,$(sort $(wildcard step*-*/Makefile)))
+STEP     ?= $(patsubst step%,%,$(firstword $(subst -, ,$(lastword $(FINISHED)))))
+STEP_DIR := $(firstword $(filter step$(STEP)-% step0$(STEP)-%,$(FINISHED)))
+
+run debug bochs: check-step
+	@$(MAKE) --no-print-directory -C $(STEP_DIR) $@
+
+test:
+	@tools/need test
+	@python3 tests/run.py $(if $(T),-k "$(T)")
+
+screenshots:
+	@tools/need run
+	@for dir in $(FINISHED); do tools/screenshot $$dir book/images/$$dir.png || exit 1; done
+
+check-step:
+	@if [ -z "$(STEP_DIR)" ]; then \
+	    echo "error: no finished step $(STEP). Finished steps: $(FINISHED)"; exit 1; fi
+
+clean:
+	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
+
+.PHONY: run debug bochs test screenshots check-step clean

@@ -1,0 +1,161 @@
+"""Checks every finished step gets: the image, both compilers, the loader's
+limits, Bochs, gdb, and the step-to-step rule."""
+
+import os
+import re
+import socket
+import subprocess
+
+from harness import (Bochs, Failure, Qemu, TESTS, copy_step, expect, make, step_dir, test)
+
+BLOB = "/* A large constant array, to make the kernel big. */\nconst unsigned char big_blob[{size}] = {{ [0] = 0xA5, [{last}] = 0x5A }};\n"
+
+
+def image_checks(step):
+    build = os.path.join(step_dir(step), "build")
+    with open(os.path.join(build, "os.img"), "rb") as f:
+        image = f.read()
+    kernel_size = os.path.getsize(os.path.join(build, "kernel.bin"))
+    expect(len(image) % 512 == 0, f"os.img is {len(image)} bytes, not whole sectors")
+    expect(image[510:512] == b"\x55\xaa", f"no boot signature 55 AA at bytes 510-511 "
+           f"(found {image[510:512].hex(' ')})")
+    expect(image[512:512 + kernel_size] == open(os.path.join(build, "kernel.bin"), "rb").read(),
+           "the kernel does not follow the boot sector in os.img")
+    sectors = int.from_bytes(image[0x1CA:0x1CE], "little")
+    expect(sectors == (kernel_size + 511) // 512,
+           f"the partition entry says {sectors} kernel sectors; kernel.bin needs {(kernel_size + 511) // 512}")
+
+
+def big_kernel_loads_whole(step):
+    """A kernel of 300 KiB (many BIOS reads) is in memory to its last byte."""
+    size = 300 * 1024
+    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)})
+    make(folder, "all")
+    elf = os.path.join(folder, "build", "kernel.elf")
+    symbols = subprocess.run(["nm", elf], stdout=subprocess.PIPE, text=True).stdout
+    address = int(re.search(r"^([0-9a-f]+) R big_blob$", symbols, re.M).group(1), 16)
+    with Qemu(os.path.join(folder, "build", "os.img"), elf) as machine:
+        machine.wait_for(f"{step}: ready")
+        tail = machine.memory_read(address + size - 4, 4)
+        head = machine.memory_read(address, 1)
+        expect(head == b"\xa5" and tail == b"\0\0\0\x5a",
+               f"the end of a {size // 1024} KiB kernel was not loaded: big_blob starts "
+               f"{head.hex()} and ends {tail.hex(' ')}, expected a5 ... 00 00 00 5a", machine)
+
+
+def too_big_kernel_refused(step):
+    size = 460 * 1024
+    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)})
+    try:
+        make(folder, "all")
+    except Failure as failure:
+        expect("kernel too large" in failure.message,
+               "the build failed, but without saying 'kernel too large':\n" + failure.message)
+        return
+    raise Failure("wrong output", f"a {size // 1024} KiB kernel built without complaint; "
+                  "the boot sector cannot load all of it")
+
+
+def builds_clean(step, cc):
+    folder = copy_step(step)
+    output = make(folder, "all", cc=cc)
+    warnings = [line for line in output.splitlines() if "warning" in line.lower()]
+    expect(not warnings, f"CC={cc} printed warnings:\n" + "\n".join(warnings))
+
+
+def boots_under_bochs(step):
+    image = os.path.join(step_dir(step), "build", "os.img")
+    with Bochs(image, reproduce=f"make -C {step_dir(step)} bochs") as machine:
+        machine.wait_for(f"{step}: ready", timeout=60)
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def gdb_stops_at_kmain(step):
+    """tools/debug, as `make debug` runs it, with gdb in batch mode."""
+    folder = step_dir(step)
+    build = os.path.join(folder, "build")
+    env = dict(os.environ, GDB_PORT=str(free_port()), DISPLAY="")
+    command = [os.path.join(os.path.dirname(folder), "tools", "debug"),
+               os.path.join(build, "os.img"), os.path.join(build, "kernel.elf"),
+               "-batch", "-ex", "printf \"eip=%x cs=%x\\n\", $eip, $cs",
+               "-ex", "printf \"kmain=%x\\n\", kmain", "-ex", "x/2xb 0x7dfe"]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, timeout=60, env=env)
+    out = result.stdout
+    eip = re.search(r"eip=([0-9a-f]+) cs=([0-9a-f]+)", out)
+    kmain = re.search(r"kmain=([0-9a-f]+)", out)
+    expect(eip and kmain, "gdb did not print the registers:\n" + out)
+    expect(eip.group(1) == kmain.group(1), f"gdb stopped at {eip.group(1)}, not at kmain "
+           f"({kmain.group(1)}):\n{out}")
+    expect(eip.group(2) == "8", f"CS is {eip.group(2)} in kmain, not 0x8 (the kernel code segment)")
+    expect(re.search(r"0x7dfe:\s+0x55\s+0xaa", out),
+           "gdb could not read the boot signature at 0x7dfe:\n" + out)
+
+
+def changed_files(previous, current):
+    """Files of current that are new or differ from previous's copy."""
+    changed = []
+    for root, dirs, files in os.walk(current):
+        dirs[:] = [d for d in dirs if d != "build"]
+        for name in files:
+            path = os.path.join(root, name)
+            rel = os.path.relpath(path, current)
+            if rel == "README.md":
+                continue
+            old = os.path.join(previous, rel)
+            if not os.path.exists(old) or open(old, "rb").read() != open(path, "rb").read():
+                changed.append(rel)
+    return sorted(changed)
+
+
+def listed_changes(folder):
+    """The file names in backticks under the README's 'Changes from' heading."""
+    with open(os.path.join(folder, "README.md")) as f:
+        text = f.read()
+    section = re.search(r"^## Changes from step\d\d.*?$(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return set(re.findall(r"`([^`\s]+)`", section.group(1))) if section else None
+
+
+def step_rule(step, previous):
+    current, before = step_dir(step), step_dir(previous)
+    listed = listed_changes(current)
+    expect(listed is not None, f"{os.path.basename(current)}/README.md has no "
+           f"'## Changes from {previous}' section listing the files it adds or changes")
+    unlisted = [f for f in changed_files(before, current) if f not in listed]
+    expect(not unlisted, f"these files differ from {previous}'s copy but the README does not "
+           f"list them: {', '.join(unlisted)}. List them, or carry the change back so the "
+           f"copies match (see tools/stepdiff {step[4:]})")
+    removed = [f for f in changed_files(current, before) if not os.path.exists(os.path.join(current, f))]
+    stale = [f for f in listed if not os.path.exists(os.path.join(current, f)) and f not in removed]
+    expect(not stale, f"the README lists files that {step} does not have: {', '.join(stale)}")
+
+
+def register(step, previous):
+    test(step, "image: boot signature, whole sectors, kernel after the boot sector")(
+        lambda: image_checks(step))
+    test(step, "loader: a 300 KiB kernel is loaded to its last byte")(
+        lambda: big_kernel_loads_whole(step))
+    test(step, "loader: a kernel too big to load stops the build")(
+        lambda: too_big_kernel_refused(step))
+    for cc in ("clang", "gcc"):
+        test(step, f"builds warning-free with CC={cc}")(lambda cc=cc: builds_clean(step, cc))
+    test(step, "boots under Bochs")(lambda: boots_under_bochs(step))
+    test(step, "make debug: gdb stops at kmain and reads memory")(lambda: gdb_stops_at_kmain(step))
+    if previous:
+        test(step, f"step-to-step rule: changes from {previous} are listed")(
+            lambda: step_rule(step, previous))
+
+
+def _register_all():
+    from run import finished_steps
+    steps = finished_steps()
+    for i, step in enumerate(steps):
+        register(step, steps[i - 1] if i else None)
+
+
+_register_all()

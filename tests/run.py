@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Run the course's tests: python3 tests/run.py [GROUP...] [-k TEXT] [-j N]
+
+GROUP is a step (step01, 01, step01-boot) or 'harness'. With no GROUP, every
+finished step and every other group runs. -k runs the tests whose name
+contains TEXT. Each step is built first; then the tests run, N at a time.
+The last line says 'N passed, N failed'."""
+
+import argparse
+import concurrent.futures
+import importlib
+import os
+import re
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import harness  # noqa: E402
+
+MODULES = ["common", "step01", "selftest"]
+
+
+def finished_steps():
+    return [name[:6] for name in sorted(os.listdir(harness.TOP))
+            if re.match(r"step\d\d-", name)
+            and os.path.exists(os.path.join(harness.TOP, name, "Makefile"))]
+
+
+def normalise(group):
+    digits = re.match(r"(?:step)?(\d\d?)", group)
+    return f"step{int(digits.group(1)):02d}" if digits else group
+
+
+def run_one(entry, build_errors):
+    group, name, function = entry
+    start = time.monotonic()
+    try:
+        if group in build_errors:
+            raise build_errors[group]
+        function()
+        return entry, None, time.monotonic() - start
+    except harness.Failure as failure:
+        return entry, str(failure), time.monotonic() - start
+    except Exception:
+        return entry, "error in the test itself:\n" + traceback.format_exc(), time.monotonic() - start
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("groups", nargs="*")
+    parser.add_argument("-k", dest="keyword", default="")
+    parser.add_argument("-j", dest="jobs", type=int, default=os.cpu_count() or 2)
+    args = parser.parse_args()
+
+    for module in MODULES:
+        importlib.import_module(module)
+    steps = finished_steps()
+    groups = [normalise(g) for g in args.groups] or steps + ["harness"]
+    selected = [t for t in harness.TESTS if t[0] in groups and args.keyword in t[1]
+                and (not t[0].startswith("step") or t[0] in steps)]
+    if not selected:
+        print(f"no tests match {' '.join(args.groups)} {args.keyword}".rstrip())
+        print("0 passed, 1 failed")
+        return 1
+
+    build_errors = {}
+    for step in sorted({t[0] for t in selected if t[0].startswith("step")}):
+        print(f"building {step} ...", flush=True)
+        try:
+            harness.make(harness.step_dir(step), "all")
+        except harness.Failure as failure:
+            build_errors[step] = failure
+
+    print(f"running {len(selected)} tests, {args.jobs} at a time", flush=True)
+    passed = failed = 0
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for (group, name, _), error, seconds in pool.map(lambda t: run_one(t, build_errors), selected):
+            status = "ok  " if error is None else "FAIL"
+            print(f"{status} {group:8} {name} ({seconds:.1f} s)", flush=True)
+            if error is None:
+                passed += 1
+            else:
+                failed += 1
+                print("\n".join("     | " + line for line in error.rstrip().splitlines()), flush=True)
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

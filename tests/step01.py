@@ -1,0 +1,44 @@
+"""step01-boot: the screen is red, the message is there, the CPU is in
+protected mode, and the kernel sits halted instead of resetting."""
+
+import time
+
+from harness import COLOURS, boot, expect, test
+
+RED = 4
+MESSAGE = "Hello from kmain"
+
+
+def check_red_screen(machine):
+    screen = machine.screen()
+    wrong = [i for i, attr in enumerate(screen.attrs) if attr >> 4 != RED]
+    if wrong:
+        row, col = divmod(wrong[0], 80)
+        expect(False, f"{len(wrong)} of 2000 cells do not have a red background; the first "
+               f"is row {row}, column {col}: {COLOURS[screen.bg(row, col)]}", machine)
+    expect(screen.find(MESSAGE), f"the message {MESSAGE!r} is not on the screen", machine)
+
+
+@test("step01", "every one of the 2,000 cells is red, and the message shows")
+def red_screen():
+    with boot("step01") as machine:
+        check_red_screen(machine)
+
+
+@test("step01", "the CPU runs in 32-bit protected mode (CR0.PE, CS = 0x08)")
+def protected_mode():
+    with boot("step01") as machine:
+        regs = machine.registers()
+        expect(regs["CR0"] & 1, f"CR0 is {regs['CR0']:#x}: the PE bit is clear", machine)
+        expect(regs["CS"] == 0x08, f"CS is {regs['CS']:#x}, not the kernel code segment 0x08",
+               machine)
+
+
+@test("step01", "still alive after 3 s: halted in kmain, not reset")
+def halted_not_reset():
+    with boot("step01") as machine:
+        time.sleep(3)
+        machine.check_running()
+        regs = machine.registers()
+        expect(regs["HLT"] == 1, "the CPU is not halted: it should sit in hlt", machine)
+        check_red_screen(machine)
