@@ -146,6 +146,39 @@ class Screen:
         return "\n".join(out)
 
 
+def model_screen(text):
+    """The 25 lines a VGA console shows after printing text, by the rules the
+    drivers follow: \n, \r, \t to the next multiple of 8, \b never before
+    column 0, wrapping at column 80, scrolling by one row at the bottom."""
+    rows, row, col = [[" "] * COLS for _ in range(ROWS)], 0, 0
+
+    def newline():
+        nonlocal row, col
+        col, row = 0, row + 1
+        if row == ROWS:
+            rows.pop(0)
+            rows.append([" "] * COLS)
+            row = ROWS - 1
+
+    for char in text:
+        if char == "\n":
+            newline()
+        elif char == "\r":
+            col = 0
+        elif char == "\t":
+            col = (col + 8) & ~7
+            if col >= COLS:
+                newline()
+        elif char == "\b":
+            col = max(col - 1, 0)
+        else:
+            rows[row][col] = char
+            col += 1
+            if col == COLS:
+                newline()
+    return ["".join(r).rstrip() for r in rows], (row, col)
+
+
 # QMP key names for the characters a test can type; shifted ones get "shift".
 KEYS = {" ": "spc", "\n": "ret", "\t": "tab", "\b": "backspace", "-": "minus", "=": "equal",
         "[": "bracket_left", "]": "bracket_right", ";": "semicolon", "'": "apostrophe",

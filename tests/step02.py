@@ -1,0 +1,82 @@
+"""step02-vga: the VGA driver's colours, scrolling, tabs, backspace and
+hardware cursor, checked by reading the text buffer."""
+
+import re
+
+from harness import COLOURS, boot, expect, model_screen, test
+
+BLUE, YELLOW = 1, 14
+REPORT = re.compile(r"(.*)\nstep02: cursor row (\d+) column (\d+)\nstep02: ready\n", re.S)
+
+
+def printed(machine):
+    """What kmain printed (mirrored to port 0xE9), and the cursor it reported."""
+    match = REPORT.search(machine.debugcon())
+    expect(match, "port 0xE9 does not end with the cursor report and the ready line", machine)
+    return match.group(1), (int(match.group(2)), int(match.group(3)))
+
+
+@test("step02", "the screen shows what was printed (\\n \\r \\t \\b, wrapping, scrolling)")
+def screen_matches_model():
+    with boot("step02") as machine:
+        text, _ = printed(machine)
+        expected, _ = model_screen(text)
+        actual = machine.screen().lines()
+        diff = [f"  row {r:2}: expected {e!r}\n          got      {a!r}"
+                for r, (e, a) in enumerate(zip(expected, actual)) if e != a]
+        expect(not diff, "the screen differs from what was printed:\n" + "\n".join(diff), machine)
+
+
+@test("step02", "after more than 25 lines the first ones scrolled away, the last is at the bottom")
+def scrolling():
+    with boot("step02") as machine:
+        screen = machine.screen()
+        for n in (1, 2, 3):
+            expect(not screen.find(f"line {n:02} of 20"), f"line {n:02} should have scrolled away",
+                   machine)
+        expect(screen.find("line 04 of 20") == (0, 11), "line 04 should now be the top row",
+               machine)
+        expect(screen.line(24).startswith("step02: a VGA text driver"),
+               "the last line printed is not on the bottom row", machine)
+
+
+@test("step02", "colours: 16 swatches, a blue screen, a yellow last line, blank rows in the current colours")
+def colours():
+    with boot("step02") as machine:
+        screen = machine.screen()
+        top, _ = screen.find(" black ")
+        for c in range(16):
+            row, col = top + c // 8, (c % 8) * 10
+            cells = {screen.bg(row, col + i) for i in range(10)}
+            expect(cells == {c}, f"swatch {c} ({COLOURS[c]}) at row {row}, column {col} has "
+                   f"backgrounds {sorted(COLOURS[b] for b in cells)}", machine)
+        for row in range(25):
+            if row in (top, top + 1):
+                continue
+            wrong = [col for col in range(80) if screen.bg(row, col) != BLUE]
+            expect(not wrong, f"row {row} is not all blue: column {wrong[0] if wrong else 0} "
+                   f"is {COLOURS[screen.bg(row, wrong[0])] if wrong else ''}", machine)
+        expect(screen.fg(24, 0) == YELLOW, "the last line is not yellow", machine)
+
+
+@test("step02", "tabs stop at multiples of 8; backspace overwrites and stops at column 0")
+def tabs_and_backspace():
+    with boot("step02") as machine:
+        screen = machine.screen()
+        row, _ = screen.find("Tabs:")
+        for text, col in (("to column 8", 8), ("column 24", 24), ("column 40", 40)):
+            expect(screen.line(row).find(text) == col, f"{text!r} is not at column {col}: "
+                   f"{screen.line(row)!r}", machine)
+        expect(screen.find("Backspace: 12xy"), "'1234' then two backspaces and 'xy' "
+               "should read '12xy'", machine)
+        expect(screen.find("Backspace at column 0 stays")[1] == 0,
+               "backspace at column 0 moved the text", machine)
+
+
+@test("step02", "the hardware cursor (CRT controller) sits right after the last character")
+def cursor():
+    with boot("step02") as machine:
+        _, (row, col) = printed(machine)
+        last = machine.screen().line(24)
+        expect((row, col) == (24, len(last)), f"the CRT controller's cursor is at row {row}, "
+               f"column {col}; the text ends at row 24, column {len(last)}", machine)
