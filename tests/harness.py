@@ -286,7 +286,8 @@ class Machine:
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def __enter__(self):
-        self.start()
+        if self.proc is None:   # boot() has started it already
+            self.start()
         return self
 
     def __exit__(self, *exc):

@@ -1,0 +1,60 @@
+"""step03's formatting core (format.c), tested on the host: tests/host builds it
+into an ordinary program with AddressSanitizer and UBSan, which checks fixed
+cases and compares random formats with the host's snprintf."""
+
+import os
+import re
+import subprocess
+import threading
+
+from harness import TOP, Failure, make, test
+
+HOST = os.path.join(TOP, "tests", "host")
+PROGRAM = os.path.join(HOST, "build", "format_test")
+SANITIZER = re.compile(r"Sanitizer|runtime error:")
+
+# The tests may run at the same time; one build at a time in tests/host.
+build_lock = threading.Lock()
+
+
+def excerpt(output):
+    """The part of the program's output that says what went wrong: a sanitizer's
+    report, the first mismatch, or the failed checks; then the last line."""
+    lines = output.splitlines()
+    for i, line in enumerate(lines):
+        if SANITIZER.search(line):
+            return lines[i:i + 12]
+        if line.startswith("MISMATCH"):
+            end = i + 1
+            while end < len(lines) and lines[end].startswith("  "):
+                end += 1
+            return lines[i:end] + ["..."] + lines[-2:]
+    failed = [line for line in lines if line.startswith("FAIL")]
+    return failed[:12] + lines[-1:] if failed else lines[-15:]
+
+
+def run_format_test(*args):
+    with build_lock:
+        make(HOST, "all")
+    command = [PROGRAM, *args]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, timeout=300)
+    lines = result.stdout.splitlines()
+    if result.returncode != 0 or not lines or not re.fullmatch(r"\d+ passed, 0 failed", lines[-1]):
+        shown = "\n".join("  " + line for line in excerpt(result.stdout)) or "  (no output)"
+        seed = re.search(r"seed (\d+)", result.stdout)
+        replay = " ".join(args + ((seed.group(1),) if seed else ()))
+        raise Failure("wrong output", f"format_test exited with status {result.returncode}; "
+                      f"its output:\n{shown}\nReproduce: make -C tests/host test "
+                      f"ARGS=\"{replay}\"")
+    return result.stdout
+
+
+@test("step03", "format core: unit tests on the host (ASan, UBSan)")
+def format_unit_tests():
+    run_format_test("-u")
+
+
+@test("step03", "format core: 100,000 random formats match the host's snprintf (ASan, UBSan)")
+def format_random_formats():
+    run_format_test("-r", "100000")
