@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
 """Run the course's tests: python3 tests/run.py [GROUP...] [-k TEXT] [-j N]
 
-GROUP is a step (step01, 01, step01-boot) or 'harness'. With no GROUP, every
-finished step and every other group runs. -k runs the tests whose name
+GROUP is a step (step01, 01, step01-boot) or another group ('harness',
+'book'). With no GROUP, every finished step and every other group runs. -k runs the tests whose name
 contains TEXT. Each step is built first; then the tests run, N at a time.
 The last line says 'N passed, N failed'."""
 
@@ -60,7 +60,8 @@ def main():
     for module in MODULES:
         importlib.import_module(module)
     steps = finished_steps()
-    groups = [normalise(g) for g in args.groups] or steps + ["harness"]
+    others = sorted({t[0] for t in harness.TESTS if not t[0].startswith("step")})
+    groups = [normalise(g) for g in args.groups] or steps + others
     selected = [t for t in harness.TESTS if t[0] in groups and args.keyword in t[1]
                 and (not t[0].startswith("step") or t[0] in steps)]
     if not selected:
