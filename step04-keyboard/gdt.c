@@ -17,11 +17,6 @@ struct descriptor {
     uint8_t base_high;
 } __attribute__((packed));
 
-struct gdt_pointer {
-    uint16_t limit;
-    uint32_t base;
-} __attribute__((packed));
-
 #define ACCESS_CODE 0x9A            /* present, ring 0, code, execute/read */
 #define ACCESS_DATA 0x92            /* present, ring 0, data, read/write */
 #define FLAGS_4K_32 0xC0            /* limit in 4 KiB units, 32-bit segment */
@@ -39,7 +34,7 @@ void gdt_init(void)
 {
     set_flat(KERNEL_CODE / 8, ACCESS_CODE);
     set_flat(KERNEL_DATA / 8, ACCESS_DATA);
-    struct gdt_pointer p = { sizeof gdt - 1, (uint32_t)gdt };
+    struct table_register p = { sizeof gdt - 1, (uint32_t)gdt };
 
     /* Loading GDTR changes nothing until each segment register is loaded
        again: the data segments with mov, CS with a far jump. */

@@ -19,11 +19,6 @@ struct gate {
     uint16_t offset_high;
 } __attribute__((packed));
 
-struct idt_pointer {
-    uint16_t limit;
-    uint32_t base;
-} __attribute__((packed));
-
 #define INTERRUPT_GATE 0x8E     /* present, ring 0, 32-bit interrupt gate: IF is cleared on entry */
 
 extern uint32_t isr_stubs[256];     /* interrupts.asm */
@@ -38,7 +33,7 @@ void idt_init(void)
             .type = INTERRUPT_GATE, .offset_high = isr_stubs[v] >> 16,
         };
     }
-    struct idt_pointer p = { sizeof idt - 1, (uint32_t)idt };
+    struct table_register p = { sizeof idt - 1, (uint32_t)idt };
     __asm__ volatile("lidt %0" : : "m"(p));
 }
 

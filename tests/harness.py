@@ -179,6 +179,13 @@ def model_screen(text):
     return ["".join(r).rstrip() for r in rows], (row, col)
 
 
+def expect_same_lines(expected, actual, what, machine=None):
+    """A 'wrong output' failure listing each row where the lines differ."""
+    diff = [f"  row {r:2}: expected {e!r}\n          got      {a!r}"
+            for r, (e, a) in enumerate(zip(expected, actual)) if e != a]
+    expect(not diff, f"{what}:\n" + "\n".join(diff), machine)
+
+
 # QMP key names for the characters a test can type; shifted ones get "shift".
 KEYS = {" ": "spc", "\n": "ret", "\t": "tab", "\b": "backspace", "-": "minus", "=": "equal",
         "[": "bracket_left", "]": "bracket_right", ";": "semicolon", "'": "apostrophe",

@@ -3,7 +3,7 @@ hardware cursor, checked by reading the text buffer."""
 
 import re
 
-from harness import COLOURS, boot, expect, model_screen, test
+from harness import COLOURS, boot, expect, expect_same_lines, model_screen, test
 
 BLUE, YELLOW = 1, 14
 REPORT = re.compile(r"(.*)\nstep02: cursor row (\d+) column (\d+)\nstep02: ready\n", re.S)
@@ -21,10 +21,8 @@ def screen_matches_model():
     with boot("step02") as machine:
         text, _ = printed(machine)
         expected, _ = model_screen(text)
-        actual = machine.screen().lines()
-        diff = [f"  row {r:2}: expected {e!r}\n          got      {a!r}"
-                for r, (e, a) in enumerate(zip(expected, actual)) if e != a]
-        expect(not diff, "the screen differs from what was printed:\n" + "\n".join(diff), machine)
+        expect_same_lines(expected, machine.screen().lines(),
+                          "the screen differs from what was printed", machine)
 
 
 @test("step02", "after more than 25 lines the first ones scrolled away, the last is at the bottom")

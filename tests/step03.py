@@ -4,8 +4,8 @@ and panic."""
 import os
 import re
 
-from harness import (Bochs, Failure, Qemu, boot, copy_step, expect, make, model_screen,
-                     step_dir, test)
+from harness import (Bochs, Failure, Qemu, boot, copy_step, expect, expect_same_lines, make,
+                     model_screen, step_dir, test)
 
 REPORT = re.compile(r"^step03: (cursor row (\d+) column (\d+)|ready)\r?\n", re.M)
 EXPECTED = {
@@ -45,10 +45,8 @@ def serial_text(machine):
 def serial_equals_screen():
     with boot("step03") as machine:
         expected, _ = model_screen(serial_text(machine))
-        actual = machine.screen().lines()
-        diff = [f"  row {r:2}: serial gives {e!r}\n          screen has  {a!r}"
-                for r, (e, a) in enumerate(zip(expected, actual)) if e != a]
-        expect(not diff, "serial and screen differ:\n" + "\n".join(diff), machine)
+        expect_same_lines(expected, machine.screen().lines(),
+                          "the screen differs from what COM1 carried", machine)
 
 
 @test("step03", "every conversion prints as C's printf would")
