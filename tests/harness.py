@@ -528,6 +528,7 @@ display_library: term
 com1: enabled=1, mode=file, dev={dir}/serial.txt
 port_e9_hack: enabled=1
 speaker: enabled=0
+sound: driver=dummy
 cpu: ips=10000000, reset_on_triple_fault=0
 clock: sync=none, time0=1
 magic_break: enabled=0
