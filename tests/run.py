@@ -62,7 +62,7 @@ def main():
     steps = finished_steps()
     others = sorted({t[0] for t in harness.TESTS if not t[0].startswith("step")})
     groups = [normalise(g) for g in args.groups] or steps + others
-    selected = [t for t in harness.TESTS if t[0] in groups and args.keyword in t[1]
+    selected = [t for t in harness.TESTS if t[0] in groups and args.keyword.lower() in t[1].lower()
                 and (not t[0].startswith("step") or t[0] in steps)]
     if not selected:
         print(f"no tests match {' '.join(args.groups)} {args.keyword}".rstrip())
