@@ -6,6 +6,7 @@
 #   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
 #   make bochs [STEP=NN]   boot in Bochs
 #   make screenshots       the book's screenshots, from real runs
+#   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
 #   make clean
 
 FINISHED := $(patsubst %/Makefile,%,$(sort $(wildcard step*-*/Makefile)))
@@ -19,6 +20,10 @@ test:
 	@tools/need test
 	@python3 tests/run.py $(if $(T),-k "$(T)")
 
+book:
+	@tools/need book
+	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)")
+
 screenshots:
 	@tools/need run
 	@for dir in $(FINISHED); do tools/screenshot $$dir book/images/$$dir.png || exit 1; done
@@ -30,4 +35,4 @@ check-step:
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
 
-.PHONY: run debug bochs test screenshots check-step clean
+.PHONY: run debug bochs test book screenshots check-step clean

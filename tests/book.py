@@ -1,0 +1,248 @@
+"""The book: it builds, its pages load in a browser without errors, the PDF
+has every chapter, the EPUB is well formed, and a stale listing stops the
+build. The book is built once, into a temporary folder, for all these tests."""
+
+import atexit
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import zipfile
+
+from harness import TOP, Failure, expect, test
+
+BOOK = os.path.join(TOP, "book")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--no-first-run", "--disable-component-update", "--disable-sync"]
+_lock = threading.Lock()
+_build = {}
+
+
+def chapter_titles():
+    folder = os.path.join(BOOK, "chapters")
+    titles = []
+    for name in sorted(os.listdir(folder)):
+        if name.endswith(".md"):
+            with open(os.path.join(folder, name)) as f:
+                titles.append(next(line[2:].strip() for line in f if line.startswith("# ")))
+    return titles
+
+
+def built():
+    """The output folder of one `make book` shared by the tests of this run."""
+    with _lock:
+        if not _build:
+            out = tempfile.mkdtemp(prefix="booktest-")
+            atexit.register(shutil.rmtree, out, True)
+            command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
+            result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True)
+            _build.update(out=out, result=result, command=" ".join(command))
+    result = _build["result"]
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-25:])
+        raise Failure("build failed", f"`{_build['command']}` failed:\n{tail}")
+    return _build["out"]
+
+
+@test("book", "make book builds the website, the PDF and the EPUB")
+def builds():
+    out = built()
+    for path in ("html/index.html", "book.pdf", "book.epub"):
+        expect(os.path.getsize(os.path.join(out, path)) > 0, f"make book made no {path}")
+    pages = sorted(f for f in os.listdir(os.path.join(out, "html")) if f.endswith(".html"))
+    expect(len(pages) == len(chapter_titles()) + 1,
+           f"expected a page per chapter ({len(chapter_titles())}) and index.html, found {pages}")
+
+
+# --- the website, in headless Chromium driven over WebDriver -----------------
+
+class WebDriver:
+    def __init__(self):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.profile = tempfile.mkdtemp(prefix="booktest-chromium-")
+        self.proc = subprocess.Popen(["chromedriver", f"--port={self.port}"],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                if self.call("GET", "/status")["value"].get("ready"):
+                    break
+            except (urllib.error.URLError, ConnectionError, OSError):
+                pass
+            if time.monotonic() > deadline:
+                self.close()
+                raise Failure("hang", "chromedriver did not answer within 20 s")
+            time.sleep(0.1)
+        options = {"binary": shutil.which("chromium") or "/usr/bin/chromium",
+                   "args": CHROMIUM_ARGS + [f"--user-data-dir={self.profile}"]}
+        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
+                                                 "goog:chromeOptions": options,
+                                                 "goog:loggingPrefs": {"browser": "ALL"}}}}
+        self.session = self.call("POST", "/session", caps)["value"]["sessionId"]
+
+    def call(self, method, path, body=None):
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
+                                         method=method,
+                                         headers={"Content-Type": "application/json"})
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raise Failure("wrong output", f"WebDriver {method} {path}: {error.read().decode()[:500]}")
+
+    def do(self, method, path, body=None):
+        return self.call(method, f"/session/{self.session}{path}", body)["value"]
+
+    def close(self):
+        try:
+            if getattr(self, "session", None):
+                self.call("DELETE", f"/session/{self.session}")
+        except Exception:
+            pass
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        shutil.rmtree(self.profile, ignore_errors=True)
+
+
+PAGE_SCRIPT = """
+return {
+  images: Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
+  links: Array.from(document.querySelectorAll('a[href]')).map(a => a.getAttribute('href')),
+  resources: Array.from(document.querySelectorAll('script[src], link[href], img[src], iframe[src]'))
+               .map(e => e.getAttribute('src') || e.getAttribute('href')),
+  ids: Array.from(document.querySelectorAll('[id]')).map(e => e.id),
+  title: document.title
+};
+"""
+
+
+@test("book", "every HTML page loads in Chromium: no console errors, images load, internal links resolve")
+def html_pages():
+    folder = os.path.join(built(), "html")
+    pages = sorted(f for f in os.listdir(folder) if f.endswith(".html"))
+    driver = WebDriver()
+    problems, seen = [], {}
+    try:
+        for page in pages:
+            driver.do("POST", "/url", {"url": "file://" + os.path.join(folder, page)})
+            info = driver.do("POST", "/execute/sync", {"script": PAGE_SCRIPT, "args": []})
+            seen[page] = info
+            for entry in driver.do("POST", "/se/log", {"type": "browser"}):
+                if entry.get("level") == "SEVERE":
+                    problems.append(f"{page}: console error: {entry.get('message')}")
+            for src, complete, width in info["images"]:
+                if not complete or not width:
+                    problems.append(f"{page}: image {src} did not load (naturalWidth {width})")
+            for url in info["resources"]:
+                if re.match(r"^(https?:)?//", url or ""):
+                    problems.append(f"{page}: loads {url} from the network; the book must work offline")
+    finally:
+        driver.close()
+    for page, info in seen.items():
+        for href in info["links"]:
+            if re.match(r"^[a-z][a-z0-9+.-]*:", href):
+                continue  # http:, https:, mailto: - not ours to check
+            target, _, anchor = href.partition("#")
+            target = os.path.normpath(os.path.join(os.path.dirname(page), target)) if target else page
+            if not os.path.exists(os.path.join(folder, target)):
+                problems.append(f"{page}: link {href}: {target} does not exist")
+            elif anchor and target in seen and urllib.parse.unquote(anchor) not in seen[target]["ids"]:
+                problems.append(f"{page}: link {href}: {target} has no id {anchor!r}")
+    if problems:
+        raise Failure("wrong output", f"{len(problems)} problems in the HTML pages:\n" + "\n".join(problems[:30]))
+
+
+# --- the PDF and the EPUB -----------------------------------------------------
+
+@test("book", "the PDF has every chapter, each starting a page")
+def pdf():
+    path = os.path.join(built(), "book.pdf")
+    info = subprocess.run(["pdfinfo", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    expect(info.returncode == 0, f"pdfinfo cannot read {path}:\n{info.stdout}")
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
+    titles = chapter_titles()
+    expect(pages >= len(titles), f"the PDF has {pages} pages for {len(titles)} chapters")
+    text = subprocess.run(["pdftotext", "-layout", path, "-"], stdout=subprocess.PIPE, text=True).stdout
+    flat = re.sub(r"\s+", " ", text)
+    missing = [t for t in titles if flat.count(re.sub(r"\s+", " ", t)) < 2]
+    expect(not missing, "these chapter titles are not both in the contents and in the text "
+           f"of the PDF: {missing}")
+    page_tops = [" ".join(page.split())[:200] for page in text.split("\f")]
+    not_first = [t for t in titles if not any(top.startswith(re.sub(r"\s+", " ", t)) for top in page_tops)]
+    expect(not not_first, f"these chapters do not start a page of the PDF: {not_first}")
+    numbers = sorted(set(int(n) for n in re.findall(r"Chapter (\d+):", flat)))
+    expected = sorted(int(m.group(1)) for m in (re.match(r"Chapter (\d+):", t) for t in titles) if m)
+    expect(numbers == expected, f"the PDF has chapters {numbers}, expected {expected}")
+
+
+@test("book", "the EPUB is well formed: mimetype first and stored, container, manifest")
+def epub():
+    path = os.path.join(built(), "book.epub")
+    with zipfile.ZipFile(path) as z:
+        first = z.infolist()[0]
+        expect(first.filename == "mimetype", f"the first entry is {first.filename}, not mimetype")
+        expect(first.compress_type == zipfile.ZIP_STORED, "mimetype is compressed; it must be stored")
+        expect(z.read("mimetype") == b"application/epub+zip",
+               f"mimetype says {z.read('mimetype')!r}")
+        names = set(z.namelist())
+        expect("META-INF/container.xml" in names, "there is no META-INF/container.xml")
+        container = z.read("META-INF/container.xml").decode()
+        match = re.search(r'full-path="([^"]+)"', container)
+        expect(match and match.group(1) in names, f"container.xml names no OPF that exists:\n{container}")
+        opf_path = match.group(1)
+        opf = z.read(opf_path).decode()
+        base = os.path.dirname(opf_path)
+        hrefs = re.findall(r'<item\b[^>]*\bhref="([^"]+)"', opf)
+        expect(hrefs, "the OPF manifest lists no files")
+        missing = [h for h in hrefs
+                   if os.path.normpath(os.path.join(base, urllib.parse.unquote(h))) not in names]
+        expect(not missing, f"the OPF manifest lists files that are not in the EPUB: {missing}")
+        images = [h for h in hrefs if h.endswith((".png", ".svg"))]
+        expect(len(images) >= 3, f"the EPUB holds only these images: {images}")
+
+
+# --- the listing filter -------------------------------------------------------
+
+def run_filter(markdown):
+    with tempfile.TemporaryDirectory(prefix="booktest-") as tmp:
+        source = os.path.join(tmp, "t.md")
+        with open(source, "w") as f:
+            f.write(markdown)
+        return subprocess.run(["pandoc", "--lua-filter", os.path.join(BOOK, "filters", "include.lua"),
+                               "-t", "html", source], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=dict(os.environ, BOOK_ROOT=TOP))
+
+
+@test("book", "a listing of a missing function, file or pattern stops the build, naming it")
+def stale_listing():
+    good = run_filter('```{.c include="step02-vga/vga.c" function="vga_putc"}\n```\n')
+    expect(good.returncode == 0 and "numberSource" in good.stdout and "switch" in good.stdout,
+           f"the filter could not include vga_putc:\n{good.stderr}")
+    cases = [
+        ('```{.c include="step02-vga/vga.c" function="no_such_function"}\n```\n',
+         ["step02-vga/vga.c", "no_such_function"]),
+        ('```{.c include="step02-vga/no_such_file.c"}\n```\n', ["step02-vga/no_such_file.c"]),
+        ('```{include="step01-boot/boot.asm" from="^no_such_label:"}\n```\n',
+         ["step01-boot/boot.asm", "^no_such_label:"]),
+    ]
+    for markdown, names in cases:
+        result = run_filter(markdown)
+        if result.returncode == 0:
+            raise Failure("wrong output", f"the filter accepted a stale listing:\n{markdown}")
+        missing = [n for n in names if n not in result.stderr]
+        expect(not missing, f"the filter failed without naming {missing}:\n{result.stderr}")
