@@ -258,11 +258,12 @@ static struct block *checked_block(const char *who, void *p, void *caller)
         return NULL;
     }
     struct block *next = next_block(b);
-    if (next->magic != BLOCK_USED && next->magic != BLOCK_FREE)
+    if ((next->magic != BLOCK_USED && next->magic != BLOCK_FREE) || !sane(next) ||
+        (next->magic == BLOCK_FREE && *footer(next) != next->size))
         panic("heap damaged: something wrote past the end of the %u-byte block at %p "
-              "and over the next block's header (magic 0x%x). Found by %s(%p), "
-              "called from %p", (unsigned)(b->size - HEADER - FOOTER), p, next->magic,
-              who, p, caller);
+              "and over the next block's header (size 0x%x, magic 0x%x). Found by %s(%p), "
+              "called from %p", (unsigned)(b->size - HEADER - FOOTER), p, next->size,
+              next->magic, who, p, caller);
     if (*footer(b) != b->size) {
         kprintf("%s(%p): buffer overrun: something wrote past the end of this "
                 "%u-byte block, over its footer (0x%x).\n  Called from %p; repaired\n",
