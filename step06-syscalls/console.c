@@ -1,0 +1,259 @@
+/* console.c - a prompt, a line editor, and a few commands. */
+#include <stdint.h>
+#include "console.h"
+#include "heap.h"
+#include "interrupts.h"
+#include "keyboard.h"
+#include "kprintf.h"
+#include "process.h"
+#include "string.h"
+#include "timer.h"
+#include "vga.h"
+
+
+/* Wait for a key. Checking the buffer and halting must not let a key slip
+   in between, or we would sleep with a key waiting: interrupts are off for
+   the check, and sti enables them only after the next instruction, hlt. */
+static char read_key(void)
+{
+    for (;;) {
+        interrupts_off();
+        int c = keyboard_getc();
+        if (c >= 0) {
+            interrupts_on();
+            return c;
+        }
+        __asm__ volatile("sti; hlt");
+    }
+}
+
+void console_read_line(char *line, int size)
+{
+    int len = 0;
+    for (;;) {
+        char c = read_key();
+        if (c == '\n') {
+            kprintf("\n");
+            line[len] = 0;
+            return;
+        }
+        if (c == '\b') {
+            if (len > 0) {
+                len--;
+                kprintf("\b \b");   /* back, blank the character, back again */
+            }
+        } else if (len < size - 1) {
+            if (c == '\t')
+                c = ' ';
+            line[len++] = c;
+            kprintf("%c", c);
+        }                       /* a full line takes no more characters */
+    }
+}
+
+/* Four ways to make the CPU raise an exception on purpose. */
+static void crash(const char *how)
+{
+    if (!strcmp(how, "") || !strcmp(how, "div")) {
+        /* Both operands unknown to the compiler: it turns 1 / x into a
+           comparison, since the quotient can only be 1, -1 or 0. */
+        volatile int one = 1, zero = 0;
+        kprintf("%d\n", one / zero);
+    } else if (!strcmp(how, "ud")) {
+        __asm__ volatile("ud2");            /* an instruction defined to be invalid */
+    } else if (!strcmp(how, "gp")) {
+        __asm__ volatile("mov %0, %%ds" : : "r"(0x30));     /* past the end of the GDT */
+    } else if (!strcmp(how, "pf")) {
+        /* Paging is on (paging.c), and nothing is mapped above USER_END. */
+        kprintf("%d\n", *(volatile int *)0xC0001000);
+    } else {
+        kprintf("crash: unknown kind '%s'; try div, ud, gp or pf\n", how);
+    }
+}
+
+static unsigned atou(const char *s)
+{
+    unsigned n = 0;
+    while (*s >= '0' && *s <= '9')
+        n = n * 10 + (*s++ - '0');
+    return n;
+}
+
+/* A number in decimal, or in hex after 0x. Returns 0 if s is not one. */
+static int parse_number(const char *s, uint32_t *n)
+{
+    int base = 10, digits = 0;
+    if (s[0] == '0' && s[1] == 'x') {
+        base = 16;
+        s += 2;
+    }
+    for (*n = 0; *s; s++, digits++) {
+        int d = *s >= '0' && *s <= '9' ? *s - '0'
+              : base == 16 && *s >= 'a' && *s <= 'f' ? *s - 'a' + 10 : -1;
+        if (d < 0)
+            return 0;
+        *n = *n * base + d;
+    }
+    return digits > 0;
+}
+
+/* Split "a b" at the first space: returns "b", and "a" ends there. */
+static char *split_word(char *s)
+{
+    while (*s && *s != ' ')
+        s++;
+    if (*s)
+        *s++ = 0;
+    return s;
+}
+
+static void list_programs(void)
+{
+    for (const struct program *p = programs; p->name; p++)
+        kprintf("%-12s %u bytes\n", p->name, p->size);
+}
+
+/* Run a program from user/: argv[0] is its name, the rest are the words
+   of args. */
+static void start_program(const struct program *p, char *args, int trace)
+{
+    char *argv[16];
+    int argc = 0;
+    argv[argc++] = (char *)p->name;
+    for (;;) {
+        while (*args == ' ')
+            args++;
+        if (!*args || argc == 16)
+            break;
+        argv[argc++] = args;
+        args = split_word(args);
+    }
+    process_run(p, argc, argv, trace);
+}
+
+static void trace_command(char *arg)
+{
+    char *rest = split_word(arg);
+    const struct program *p = program_find(arg);
+    if (p)
+        start_program(p, rest, 1);
+    else
+        kprintf("trace: no program '%s'; ls lists them\n", arg);
+}
+
+static void meminfo(void)
+{
+    struct heap_stats s;
+    heap_stats(&s);
+    kprintf("heap      %u bytes\n", s.size);
+    kprintf("in use    %u bytes in %u block%s\n", s.used, s.used_blocks,
+            s.used_blocks == 1 ? "" : "s");
+    kprintf("free      %u bytes in %u block%s, the largest %u\n", s.free, s.free_blocks,
+            s.free_blocks == 1 ? "" : "s", s.largest_free);
+}
+
+/* Allocate 64 KiB blocks until kmalloc says no, chained through their
+   first bytes; then free them all. */
+static void out_of_memory(void)
+{
+    void *chain = 0;
+    unsigned blocks = 0;
+    for (;;) {
+        void **block = kmalloc(65536);
+        if (!block)
+            break;
+        *block = chain;
+        chain = block;
+        blocks++;
+    }
+    kprintf("kmalloc(65536) returned NULL after %u blocks (%u KiB); freeing them\n",
+            blocks, blocks * 64);
+    while (chain) {
+        void *next = *(void **)chain;
+        kfree(chain);
+        chain = next;
+    }
+}
+
+/* The heap commands: alloc N, free ADDR, fill ADDR N. */
+static void heap_command(const char *name, char *arg)
+{
+    char *second = split_word(arg);
+    uint32_t a, n;
+    if (!parse_number(arg, &a) || (name[0] == 'f' && name[1] == 'i' && !parse_number(second, &n))) {
+        kprintf("%s: expected %s\n", name, name[0] == 'a' ? "a size, such as alloc 100"
+                : name[1] == 'r' ? "an address, such as free 0x00100010"
+                : "an address and a count, such as fill 0x00100010 120");
+        return;
+    }
+    if (!strcmp(name, "alloc")) {
+        void *p = kmalloc(a);
+        if (p)
+            kprintf("kmalloc(%u) = %p\n", a, p);
+        else
+            kprintf("kmalloc(%u) = NULL: out of memory\n", a);
+    } else if (!strcmp(name, "free")) {
+        kfree((void *)a);
+        kprintf("kfree(%p) returned\n", (void *)a);
+    } else {
+        memset((void *)a, 0xAA, n);     /* 0xAA is no header field's value */
+        kprintf("wrote %u bytes of 0xaa at %p\n", n, (void *)a);
+    }
+}
+
+void console_execute(char *line)
+{
+    char *arg = split_word(line);   /* "crash pf" into "crash" and "pf" */
+
+    if (!strcmp(line, "help")) {
+        kprintf("help         this list\n"
+                "ticks        timer ticks since boot (%d a second)\n"
+                "sleep N      wait N seconds; keys typed meanwhile wait in the buffer\n"
+                "clear        clear the screen\n"
+                "crash [how]  raise an exception: div (default), ud, gp, pf\n"
+                "meminfo      the heap: size, bytes in use, free blocks\n"
+                "alloc N      kmalloc(N), and print the pointer\n"
+                "free ADDR    kfree(ADDR): try it twice, or on a wrong address\n"
+                "fill ADDR N  write N bytes at ADDR: try it past a block's end\n"
+                "oom          kmalloc 64 KiB blocks until there is no memory left\n"
+                "ls           the user programs; type a name (and arguments) to run one\n"
+                "trace NAME   run a program and show its system calls, as strace does\n",
+                TIMER_HZ);
+    } else if (!strcmp(line, "ticks")) {
+        uint32_t t = uptime();
+        kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
+                t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+    } else if (!strcmp(line, "sleep")) {
+        uint32_t until = uptime() + atou(arg) * TIMER_HZ;
+        while (uptime() < until)
+            __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
+    } else if (!strcmp(line, "clear")) {
+        vga_clear();
+    } else if (!strcmp(line, "crash")) {
+        crash(arg);
+    } else if (!strcmp(line, "meminfo")) {
+        meminfo();
+    } else if (!strcmp(line, "alloc") || !strcmp(line, "free") || !strcmp(line, "fill")) {
+        heap_command(line, arg);
+    } else if (!strcmp(line, "oom")) {
+        out_of_memory();
+    } else if (!strcmp(line, "ls")) {
+        list_programs();
+    } else if (!strcmp(line, "trace")) {
+        trace_command(arg);
+    } else if (program_find(line)) {
+        start_program(program_find(line), arg, 0);
+    } else if (line[0]) {
+        kprintf("unknown command '%s': type help for the list\n", line);
+    }
+}
+
+_Noreturn void console_run(void)
+{
+    char line[LINE_MAX];
+    for (;;) {
+        kprintf("> ");
+        console_read_line(line, LINE_MAX);
+        console_execute(line);
+    }
+}

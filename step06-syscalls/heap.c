@@ -1,0 +1,362 @@
+/* heap.c - the kernel heap: kmalloc, kfree, kcalloc and krealloc.
+ *
+ * The heap is one range of RAM cut into blocks that lie end to end:
+ *
+ *   | size magic | payload ...        size | size magic | payload ... size |
+ *     header       (16-byte aligned)  footer  the next block
+ *
+ * The header says how big the block is and whether it is in use. The footer
+ * repeats the size: it is a boundary tag (Knuth, TAOCP vol. 1, 2.5), and
+ * lets kfree step back to the block before, so a freed block merges with
+ * both its neighbours at once. Two free blocks are never neighbours.
+ *
+ * Free blocks wait on lists, one list per size class. The last block, the
+ * top, is on no list: it is the heap's untouched rest, and kmalloc cuts
+ * from its front, like a bump allocator, only when no listed block fits.
+ *
+ * The magic number tells a used block from a free one, and both from
+ * memory that is no header at all, which is how a double free, a wild
+ * pointer or a write past the end of a block is caught.
+ */
+#include <stdint.h>
+#include "heap.h"
+#include "kprintf.h"
+#include "string.h"
+
+#define ALIGN       16          /* payloads are aligned for any C type */
+#define HEADER      8           /* size and magic */
+#define FOOTER      4           /* the size again */
+#define MIN_BLOCK   32          /* room for header, list links and footer */
+#define CLASSES     24          /* class k: 32 << k <= size < 64 << k */
+#define SEARCH      8           /* blocks tried in a class before the next */
+
+#define BLOCK_USED  0xA110CA7Eu /* "allocate" */
+#define BLOCK_FREE  0xF4EEB10Cu /* "free block" */
+
+struct block {
+    uint32_t size;              /* the whole block in bytes, a multiple of 16 */
+    uint32_t magic;             /* BLOCK_USED or BLOCK_FREE */
+    struct block *next, *prev;  /* a free block's place on its class list; in a
+                                   used block these bytes are payload */
+};
+
+_Static_assert(HEADER + 2 * sizeof(struct block *) + FOOTER <= MIN_BLOCK,
+               "a free block must hold its links");
+
+static char *heap_start, *heap_end;     /* the first block, and the end */
+static struct block *top;               /* the last block: the rest */
+static struct block *lists[CLASSES];    /* free blocks, by size class */
+
+static uint32_t *footer(struct block *b)
+{
+    return (uint32_t *)((char *)b + b->size - FOOTER);
+}
+
+static void set_size(struct block *b, uint32_t size)
+{
+    b->size = size;
+    *footer(b) = size;
+}
+
+static struct block *next_block(struct block *b)
+{
+    return (struct block *)((char *)b + b->size);
+}
+
+/* The block before b, found through its footer. NULL for the first block,
+   and when the footer does not lead back to a header of the same size: a
+   used block's footer may have been overrun, and used blocks are never
+   merged anyway. */
+static struct block *prev_block(struct block *b)
+{
+    if ((char *)b == heap_start)
+        return NULL;
+    uint32_t size = ((uint32_t *)b)[-1];
+    if (size % ALIGN || size < MIN_BLOCK || size > (size_t)((char *)b - heap_start))
+        return NULL;
+    struct block *before = (struct block *)((char *)b - size);
+    return before->size == size ? before : NULL;
+}
+
+static void *payload(struct block *b)
+{
+    return (char *)b + HEADER;
+}
+
+static struct block *block_of(void *p)
+{
+    return (struct block *)((char *)p - HEADER);
+}
+
+/* The block that holds n bytes: header, payload, footer, rounded up. */
+static uint32_t block_size(size_t n)
+{
+    uint32_t size = (n + HEADER + FOOTER + ALIGN - 1) / ALIGN * ALIGN;
+    return size < MIN_BLOCK ? MIN_BLOCK : size;
+}
+
+static int class_of(uint32_t size)
+{
+    int k = 0;
+    while (size >= 2 * MIN_BLOCK && k < CLASSES - 1) {
+        size /= 2;
+        k++;
+    }
+    return k;
+}
+
+static void enlist(struct block *b)
+{
+    struct block **list = &lists[class_of(b->size)];
+    b->magic = BLOCK_FREE;
+    b->prev = NULL;
+    b->next = *list;
+    if (*list)
+        (*list)->prev = b;
+    *list = b;
+}
+
+static void unlist(struct block *b)
+{
+    if (b->prev)
+        b->prev->next = b->next;
+    else
+        lists[class_of(b->size)] = b->next;
+    if (b->next)
+        b->next->prev = b->prev;
+}
+
+void heap_init(void *start, size_t size)
+{
+    /* The first header sits 8 bytes before a 16-byte boundary, so that
+       every payload starts on one. */
+    uintptr_t first = ((uintptr_t)start + HEADER + ALIGN - 1) / ALIGN * ALIGN - HEADER;
+    uintptr_t end = (uintptr_t)start + size;
+    size_t usable = (end - first) / ALIGN * ALIGN;
+    if (end < first + MIN_BLOCK)
+        usable = 0;
+    if (usable > 0xFFFF0000u)
+        usable = 0xFFFF0000u;   /* sizes, headers included, fit in 32 bits */
+    for (int k = 0; k < CLASSES; k++)
+        lists[k] = NULL;
+    heap_start = (char *)first;
+    heap_end = heap_start + usable;
+    top = NULL;
+    if (usable) {
+        top = (struct block *)heap_start;
+        set_size(top, usable);
+        top->magic = BLOCK_FREE;
+    }
+}
+
+/* Cut b down to size bytes. The rest becomes a block of its own, returned,
+   or stays in b if it is too small to be one. */
+static struct block *split(struct block *b, uint32_t size)
+{
+    if (b->size - size < MIN_BLOCK)
+        return NULL;
+    struct block *rest = (struct block *)((char *)b + size);
+    set_size(rest, b->size - size);
+    rest->magic = BLOCK_FREE;
+    set_size(b, size);
+    return rest;
+}
+
+/* First fit, starting in the class of the size. In a higher class every
+   block fits; in the size's own class the first few are tried. */
+static struct block *find_free(uint32_t size)
+{
+    for (int k = class_of(size); k < CLASSES; k++) {
+        struct block *b = lists[k];
+        for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
+            if (b->magic != BLOCK_FREE)
+                panic("heap damaged: the free block at %p was overwritten (magic 0x%x); "
+                      "is memory written after kfree?", (void *)b, b->magic);
+            if (b->size >= size)
+                return b;
+        }
+    }
+    return NULL;
+}
+
+void *kmalloc(size_t n)
+{
+    if (!top || n > (size_t)(heap_end - heap_start))
+        return NULL;            /* also keeps block_size from overflowing */
+    uint32_t size = block_size(n);
+    struct block *b = find_free(size);
+    if (b) {
+        unlist(b);
+        struct block *rest = split(b, size);
+        if (rest)
+            enlist(rest);
+    } else if (top->size >= size + MIN_BLOCK) {
+        b = top;                /* the top stays a block: never empty */
+        top = split(b, size);
+    } else {
+        return NULL;
+    }
+    b->magic = BLOCK_USED;
+    return payload(b);
+}
+
+/* A size is sane if it is whole, at least one block, and stays in the heap. */
+static int sane(struct block *b)
+{
+    return b->size % ALIGN == 0 && b->size >= MIN_BLOCK &&
+           b->size <= (size_t)(heap_end - (char *)b);
+}
+
+/* p's header has a bad magic. Walk the heap from the start to learn why:
+   p may be no block at all, or a block whose header was overwritten. */
+static void explain_bad_header(const char *who, void *p, void *caller)
+{
+    struct block *want = block_of(p), *b = (struct block *)heap_start, *before = NULL;
+    while ((char *)b < heap_end && b < want) {
+        if (!sane(b) || (b->magic != BLOCK_USED && b->magic != BLOCK_FREE))
+            break;
+        before = b;
+        b = next_block(b);
+    }
+    if (b == want)
+        panic("heap damaged: the header of the block at %p was overwritten "
+              "(size 0x%x, magic 0x%x), most likely by a write past the end of "
+              "the block before it, at %p. Found by %s(%p), called from %p",
+              p, b->size, b->magic, before ? payload(before) : NULL, who, p, caller);
+    if (b < want)
+        panic("heap damaged: the header at %p was overwritten (size 0x%x, magic 0x%x). "
+              "Found by %s(%p), called from %p", payload(b), b->size, b->magic, who, p, caller);
+    kprintf("%s(%p): not a pointer kmalloc returned: it points %u bytes into the "
+            "block at %p.\n  Called from %p; ignored\n", who,
+            p, (unsigned)((char *)p - (char *)payload(before)), payload(before), caller);
+}
+
+/* The block that who (kfree or krealloc) may free, or NULL after saying
+   what is wrong with p. caller is who's return address. */
+static struct block *checked_block(const char *who, void *p, void *caller)
+{
+    char *c = p;
+    if (c < heap_start + HEADER || c >= heap_end || (uintptr_t)c % ALIGN) {
+        kprintf("%s(%p): not a pointer kmalloc returned: it is %s."
+                "\n  Called from %p; ignored\n", who, p,
+                (uintptr_t)c % ALIGN ? "not 16-byte aligned" : "outside the heap", caller);
+        return NULL;
+    }
+    struct block *b = block_of(p);
+    if (b->magic == BLOCK_FREE) {
+        kprintf("%s(%p): double free: this block is already free."
+                "\n  Called from %p; ignored\n", who, p, caller);
+        return NULL;
+    }
+    if (c >= (char *)top) {
+        kprintf("%s(%p): not a pointer kmalloc returned: it is in the heap's unused "
+                "top.\n  Called from %p; ignored\n", who, p, caller);
+        return NULL;
+    }
+    if (b->magic != BLOCK_USED || !sane(b)) {
+        explain_bad_header(who, p, caller);
+        return NULL;
+    }
+    struct block *next = next_block(b);
+    if ((next->magic != BLOCK_USED && next->magic != BLOCK_FREE) || !sane(next) ||
+        (next->magic == BLOCK_FREE && *footer(next) != next->size))
+        panic("heap damaged: something wrote past the end of the %u-byte block at %p "
+              "and over the next block's header (size 0x%x, magic 0x%x). Found by %s(%p), "
+              "called from %p", (unsigned)(b->size - HEADER - FOOTER), p, next->size,
+              next->magic, who, p, caller);
+    if (*footer(b) != b->size) {
+        kprintf("%s(%p): buffer overrun: something wrote past the end of this "
+                "%u-byte block, over its footer (0x%x).\n  Called from %p; repaired\n",
+                who, p, (unsigned)(b->size - HEADER - FOOTER), *footer(b), caller);
+        *footer(b) = b->size;
+    }
+    return b;
+}
+
+/* Free b and merge it with its free neighbours: the block before, found
+   through the footer, and the block after, which may be the top. */
+static void release(struct block *b)
+{
+    struct block *before = prev_block(b);
+    b->magic = BLOCK_FREE;
+    if (before && before->magic == BLOCK_FREE) {
+        unlist(before);
+        set_size(before, before->size + b->size);
+        b = before;
+    }
+    struct block *after = next_block(b);
+    if (after == top) {
+        set_size(b, b->size + top->size);
+        top = b;
+        return;
+    }
+    if (after->magic == BLOCK_FREE) {
+        unlist(after);
+        set_size(b, b->size + after->size);
+    }
+    enlist(b);
+}
+
+void kfree(void *p)
+{
+    if (!p)
+        return;
+    struct block *b = checked_block("kfree", p, __builtin_return_address(0));
+    if (b)
+        release(b);
+}
+
+void *kcalloc(size_t count, size_t size)
+{
+    if (size && count > (size_t)-1 / size)
+        return NULL;            /* count * size would not fit in a size_t */
+    void *p = kmalloc(count * size);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *krealloc(void *p, size_t n)
+{
+    if (!p)
+        return kmalloc(n);
+    struct block *b = checked_block("krealloc", p, __builtin_return_address(0));
+    if (!b)
+        return NULL;
+    if (n == 0) {
+        release(b);
+        return NULL;
+    }
+    size_t room = b->size - HEADER - FOOTER;
+    if (n <= room)
+        return p;               /* it fits already */
+    void *q = kmalloc(n);
+    if (q) {
+        memcpy(q, p, room);
+        release(b);
+    }
+    return q;
+}
+
+void heap_stats(struct heap_stats *s)
+{
+    memset(s, 0, sizeof *s);
+    s->size = heap_end - heap_start;
+    for (char *c = heap_start; c < heap_end; c += ((struct block *)c)->size) {
+        struct block *b = (struct block *)c;
+        /* A used block's footer is checked when it is freed. */
+        if (!sane(b) || (b->magic != BLOCK_USED && b->magic != BLOCK_FREE) ||
+            (b->magic == BLOCK_FREE && *footer(b) != b->size))
+            panic("heap damaged: the header or footer of the block at %p was "
+                  "overwritten (size 0x%x, magic 0x%x)", payload(b), b->size, b->magic);
+        if (b->magic == BLOCK_USED) {
+            s->used += b->size;
+            s->used_blocks++;
+        } else {
+            s->free += b->size;
+            s->free_blocks++;
+            if (b->size > s->largest_free)
+                s->largest_free = b->size;
+        }
+    }
+}

@@ -1,0 +1,66 @@
+/* kmain.c - find the RAM and share it between the heap and the pages of
+ * user programs; turn on paging; then the console, which runs programs. */
+#include <stdint.h>
+#include "console.h"
+#include "gdt.h"
+#include "heap.h"
+#include "interrupts.h"
+#include "keyboard.h"
+#include "kprintf.h"
+#include "memmap.h"
+#include "pages.h"
+#include "paging.h"
+#include "pic.h"
+#include "selftest.h"
+#include "serial.h"
+#include "timer.h"
+#include "vga.h"
+
+#define HEAP_SIZE (4u << 20)    /* the kernel needs little; programs get the rest */
+
+static void memory_setup(void)
+{
+    uintptr_t start;
+    size_t size;
+    memmap_print();
+    if (!memmap_heap_region(&start, &size))
+        panic("no usable RAM above 1 MiB for the heap in the BIOS memory map");
+    if (start + size > KERNEL_END)
+        size = KERNEL_END - start;      /* what the kernel maps one to one */
+    if (size < 2 * HEAP_SIZE)
+        panic("only %u KiB of RAM above 1 MiB; step06 needs %u KiB",
+              (unsigned)(size >> 10), 2 * HEAP_SIZE >> 10);
+    heap_init((void *)start, HEAP_SIZE);
+    pages_init(start + HEAP_SIZE, size - HEAP_SIZE);
+    kprintf("heap: %u KiB at 0x%08x; pages for programs: %u KiB\n", HEAP_SIZE >> 10,
+            (unsigned)start, (unsigned)(pages_free() * PAGE_SIZE >> 10));
+    heap_selftest();
+    paging_init();
+}
+
+void kmain(void)
+{
+    serial_init();
+    gdt_init();
+    idt_init();
+    pic_init();
+    timer_init();
+    keyboard_init();
+
+    vga_set_colour(VGA_WHITE, VGA_BLUE);
+    vga_clear();
+    vga_set_colour(VGA_YELLOW, VGA_BLUE);
+    kprintf("step06: user programs in ring 3, and system calls\n");
+    vga_set_colour(VGA_WHITE, VGA_BLUE);
+    memory_setup();
+    interrupts_on();
+    kprintf("Type help and press Enter, or ls for the programs.\n\n");
+
+    serial_puts("step06: ready\n");
+#ifdef AUTORUN
+    char line[] = AUTORUN;
+    kprintf("> %s\n", line);
+    console_execute(line);
+#endif
+    console_run();
+}

@@ -1,0 +1,39 @@
+/* paging.h - the kernel's address space and the user program's pages. */
+#ifndef PAGING_H
+#define PAGING_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Virtual memory, as this kernel lays it out:
+     0x00000000 - 0x07FFFFFF  the kernel: all physical RAM it uses, one to
+                              one, ring 0 only
+     0x08000000 - 0xBFFFFFFF  the user program (code at 0x08048000, the
+                              stack below 0xC0000000, as on Linux)
+     0xC0000000 - 0xFFFFFFFF  nothing: any access faults */
+#define KERNEL_END 0x08000000u
+#define USER_START 0x08000000u
+#define USER_END   0xC0000000u
+
+void paging_init(void);
+
+/* Map a fresh zeroed page at the user address va. Returns the page's
+   physical address, through which the kernel can fill it, or 0 when
+   memory has run out. */
+void *paging_map_user(uint32_t va, int writable);
+
+/* Unmap the user page at va, if there is one, and free it. */
+void paging_unmap_user(uint32_t va);
+
+/* Is va mapped for the user program? */
+int paging_user_mapped(uint32_t va);
+
+/* Unmap and free every user page, and the page tables that held them. */
+void paging_clear_user(void);
+
+/* May the user program read (or write) the n bytes at va? Checks the
+   range's bounds and every page's entry, so the kernel never faults on a
+   user pointer. */
+int paging_user_range_ok(uint32_t va, size_t n, int write);
+
+#endif

@@ -1,0 +1,133 @@
+/* process.c - load a program, build its first stack, run it in ring 3, and
+ * clean up when it exits or is killed. One program runs at a time: while it
+ * runs, the console waits in process_run.
+ */
+#include "crash.h"
+#include "elf.h"
+#include "gdt.h"
+#include "kprintf.h"
+#include "pages.h"
+#include "paging.h"
+#include "process.h"
+#include "string.h"
+#include "syscall.h"
+#include "vga.h"
+
+#define STACK_PAGES 16          /* 64 KiB below USER_END */
+#define MAX_ARGS    16
+
+/* Auxiliary vector types (System V i386 ABI, "Process Initialization"). */
+#define AT_NULL   0
+#define AT_PHDR   3
+#define AT_PHENT  4
+#define AT_PHNUM  5
+#define AT_PAGESZ 6
+#define AT_ENTRY  9
+#define AT_RANDOM 25
+
+struct process current;
+
+/* Interrupts from ring 3 arrive on this stack, not on the kernel's own:
+   the console's frames are still live on that one. */
+static uint8_t trap_stack[16384] __attribute__((aligned(16)));
+
+int user_enter(uint32_t eip, uint32_t esp);        /* usermode.asm */
+_Noreturn void user_return(int status);
+
+const struct program *program_find(const char *name)
+{
+    for (const struct program *p = programs; p->name; p++)
+        if (!strcmp(p->name, name))
+            return p;
+    return 0;
+}
+
+/* Push n bytes onto the new program's stack through the kernel's one-to-one
+   view of its pages; returns the user address they landed at. */
+static uint32_t push(uint32_t *sp, const void *data, uint32_t n, uint8_t **pages)
+{
+    *sp -= n;
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t va = *sp + i;
+        uint32_t page = (USER_END - va - 1) / PAGE_SIZE;   /* 0 is the top page */
+        pages[page][va % PAGE_SIZE] = ((const uint8_t *)data)[i];
+    }
+    return *sp;
+}
+
+/* The stack a program starts with (System V i386 ABI, "Process Stack"):
+   argc, the argv pointers, NULL, the envp pointers (none here), NULL, the
+   auxiliary vector's pairs, and above them all the strings themselves. */
+static uint32_t build_stack(int argc, char **argv, const struct elf_image *image,
+                            uint8_t **pages)
+{
+    uint32_t sp = USER_END, strings[MAX_ARGS];
+    uint8_t random[16] = "not very random";     /* AT_RANDOM: a C library seeds from it */
+    for (int i = argc - 1; i >= 0; i--)
+        strings[i] = push(&sp, argv[i], strlen(argv[i]) + 1, pages);
+    uint32_t at_random = push(&sp, random, sizeof random, pages);
+
+    uint32_t v[1 + MAX_ARGS + 2 + 14], n = 0;
+    v[n++] = argc;
+    for (int i = 0; i < argc; i++)
+        v[n++] = strings[i];
+    v[n++] = 0;                 /* the end of argv */
+    v[n++] = 0;                 /* the end of envp */
+    uint32_t aux[14] = { AT_PHDR, image->phdr, AT_PHENT, 32, AT_PHNUM, image->phnum,
+                         AT_PAGESZ, PAGE_SIZE, AT_ENTRY, image->entry,
+                         AT_RANDOM, at_random, AT_NULL, 0 };
+    memcpy(&v[n], aux, sizeof aux);
+    n += 14;
+    sp = (sp - 4 * n) & ~15u;   /* argc's address is 16-byte aligned */
+    uint32_t top = sp + 4 * n;
+    push(&top, v, 4 * n, pages);
+    return sp;
+}
+
+void process_run(const struct program *p, int argc, char **argv, int trace)
+{
+    struct elf_image image;
+    uint8_t *stack[STACK_PAGES];
+    const char *error = elf_load(p->elf, p->size, &image);
+    for (int i = 0; i < STACK_PAGES && !error; i++)
+        if (!(stack[i] = paging_map_user(USER_END - (i + 1) * PAGE_SIZE, 1)))
+            error = "out of memory for the stack";
+    if (error) {
+        kprintf("%s: cannot run: %s\n", p->name, error);
+        paging_clear_user();
+        return;
+    }
+    static int last_pid;
+    current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
+    current.brk_start = current.brk = (image.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    syscall_reset();
+    uint32_t sp = build_stack(argc < MAX_ARGS ? argc : MAX_ARGS, argv, &image, stack);
+
+    tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
+    int status = user_enter(image.entry, sp);
+    __asm__ volatile("sti");    /* we came back through an interrupt gate */
+
+    if (vga_cursor() % 80)
+        kprintf("\n");          /* the status goes on a line of its own */
+    if (status >= 0)
+        kprintf("%s: exited with status %d\n", p->name, status);
+    paging_clear_user();
+}
+
+_Noreturn void process_exit(int status)
+{
+    user_return(status);
+}
+
+_Noreturn void process_fault(struct regs *r)
+{
+    uint32_t cr2;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+    if (vga_cursor() % 80)
+        kprintf("\n");
+    kprintf("%s: killed (%s", current.name, exception_name(r->vector));
+    if (r->vector == 14)
+        kprintf(" at 0x%08x", cr2);
+    kprintf(", eip 0x%08x)\n", r->eip);
+    user_return(-1);
+}

@@ -1,0 +1,37 @@
+/* process.h - running a user program, one at a time. */
+#ifndef PROCESS_H
+#define PROCESS_H
+
+#include <stdint.h>
+#include "interrupts.h"
+
+/* The programs built into the kernel image from user/ (see the Makefile). */
+struct program {
+    const char *name;
+    const uint8_t *elf;
+    uint32_t size;
+};
+extern const struct program programs[];   /* ends with a NULL name */
+
+const struct program *program_find(const char *name);
+
+/* Run a program with its arguments (argv[0] is its name) until it exits or
+   is killed; trace prints each system call. */
+void process_run(const struct program *p, int argc, char **argv, int trace);
+
+/* The running program's state, for the system calls. */
+struct process {
+    const char *name;
+    int pid;
+    int trace;
+    uint32_t brk_start, brk;    /* the heap: from the end of the data up to brk */
+};
+extern struct process current;
+
+/* End the running program: it exited with status, or was killed (status < 0). */
+_Noreturn void process_exit(int status);
+
+/* A CPU exception in ring 3: say why, and end the program. */
+_Noreturn void process_fault(struct regs *r);
+
+#endif

@@ -1,0 +1,45 @@
+/* badptr: system calls given pointers the kernel must refuse. Each case
+ * is a run of its own: badptr null|kernel|unmapped|straddle|cross|wrap.
+ * Every call must fail with -EFAULT (14) and do nothing else.
+ */
+#include "lib.h"
+
+static char last_page_filler[16];
+
+static void try(const char *what, char *p, unsigned long n)
+{
+    print(what);
+    print(" write ");
+    print_number(write(1, p, n));
+    print(", read ");
+    print_number(read(0, p, n));
+    print("\n");
+}
+
+int main(int argc, char **argv)
+{
+    char local;
+    /* The first page past the program's data: nothing is mapped there. */
+    unsigned long data_end = ((unsigned long)last_page_filler + 4096) & ~4095ul;
+    /* The first address above the stack: the kernel's side of the line. */
+    unsigned long stack_end = ((unsigned long)&local + 4096) & ~4095ul;
+
+    const char *c = argc > 1 ? argv[1] : "";
+    if (!strcmp(c, "null"))
+        try("NULL:", 0, 5);
+    else if (!strcmp(c, "kernel"))
+        try("kernel code at 0x10000:", (char *)0x10000, 5);
+    else if (!strcmp(c, "unmapped"))
+        try("unmapped page:", (char *)0x60000000, 5);
+    else if (!strcmp(c, "straddle"))
+        try("data into unmapped:", (char *)data_end - 8, 16);
+    else if (!strcmp(c, "cross"))
+        try("stack into the kernel:", &local, stack_end - (unsigned long)&local + 16);
+    else if (!strcmp(c, "wrap"))
+        try("wrapping past 4 GiB:", (char *)0xfffffff0, 0x20);
+    else {
+        print("usage: badptr null|kernel|unmapped|straddle|cross|wrap\n");
+        return 2;
+    }
+    return 0;
+}

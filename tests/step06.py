@@ -1,0 +1,242 @@
+"""step06-syscalls: user programs in ring 3. Each program in user/ runs on
+our kernel and under qemu-i386 (Linux's semantics), and the two must agree
+on stdout and exit status. Hostile programs must be killed, or refused with
+the errno Linux gives, and the console must still answer afterwards."""
+
+import glob
+import os
+import re
+import subprocess
+import time
+
+from harness import Bochs, Failure, Qemu, boot, copy_step, expect, make, step_dir, test
+from step04 import command
+
+STEP = step_dir("step06")
+
+# Arguments and keyboard input for the programs that need them. A program
+# not listed here runs with none; a program whose source says NOT ON LINUX
+# runs only on our kernel, in a test of its own.
+RUNS = {
+    "args": (("one", "two", "three"), ""),
+    "upper": ((), "Hello, World 123\n"),
+    "nosys": (("9999", "-1", "-4096", "2147483647"), ""),
+}
+BAD_POINTERS = ["null", "kernel", "unmapped", "straddle", "cross", "wrap"]
+HOSTILE = ["cli", "hlt", "in", "out", "read-kernel", "write-kernel", "jump-kernel",
+           "int3", "int-0x81", "int-0x20", "divide", "ud2"]
+STATUS = re.compile(r"\r\n(\w+): (exited with status (\d+)|killed \(([^)]*)\))\r\n")
+
+
+def elf(name):
+    return os.path.join(STEP, "build", "user", name + ".elf")
+
+
+def on_linux(name, args=(), stdin=""):
+    """stdout and exit status under qemu-i386; a status below 0 is a signal."""
+    result = subprocess.run(["qemu-i386", "-0", name, elf(name), *args], input=stdin,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                            timeout=30)
+    return result.stdout, result.returncode
+
+
+def on_kernel(machine, name, args=(), stdin="", timeout=20):
+    """stdout and exit status on our kernel ('killed (...)' if it was killed).
+    Keys for the program are typed right after the command: they wait in the
+    keyboard buffer until it reads them. Their echo is taken out."""
+    before = len(machine.serial())
+    line = " ".join((name,) + tuple(args))
+    machine.type(line + "\n" + stdin)
+    deadline = time.monotonic() + timeout
+    while True:
+        out = machine.serial()[before:]
+        end = STATUS.search(out)
+        if end and end.group(1) == name:
+            break
+        machine.check_running()
+        if time.monotonic() > deadline:
+            raise Failure("hang", f"{line}: no 'exited' or 'killed' line after {timeout} s; "
+                          f"got {out[-300:]!r}", machine)
+        time.sleep(0.05)
+    text = out[:end.start() + 2].replace("\r\n", "\n")
+    text = text.split("\n", 1)[1] if "\n" in text else ""     # the command's echo
+    for typed in stdin.splitlines(keepends=True):
+        text = text.replace(typed, "", 1)
+    status = int(end.group(3)) if end.group(3) else f"killed ({end.group(4)})"
+    return text, status
+
+
+def same_as_linux(machine, name, args=(), stdin=""):
+    linux_out, linux_status = on_linux(name, args, stdin)
+    out, status = on_kernel(machine, name, args, stdin)
+    if not linux_out.endswith("\n") and out == linux_out + "\n":
+        out = linux_out         # the kernel ends the line before its status line
+    expect(out == linux_out, f"{name} {' '.join(args)}: stdout differs from qemu-i386's.\n"
+           f"  ours:  {out!r}\n  Linux: {linux_out!r}", machine)
+    if linux_status < 0:
+        expect(isinstance(status, str), f"{name} {' '.join(args)}: Linux kills it (signal "
+               f"{-linux_status}) but our kernel says exit status {status}", machine)
+    else:
+        expect(status == linux_status, f"{name} {' '.join(args)}: exit status {status}; "
+               f"under qemu-i386 {linux_status}", machine)
+    return out, status
+
+
+def console_answers(machine):
+    out, status = on_kernel(machine, "hello")
+    expect(out == "hello, world\n" and status == 0,
+           f"after that, hello does not run right: {out!r}, status {status}", machine)
+
+
+def linux_only(name):
+    with open(os.path.join(STEP, "user", name + ".c")) as f:
+        return "NOT ON LINUX" in f.read()
+
+
+def programs():
+    return sorted(os.path.basename(p)[:-2] for p in glob.glob(os.path.join(STEP, "user", "*.c")))
+
+
+def compare(name, args, stdin):
+    with boot("step06") as machine:
+        same_as_linux(machine, name, args, stdin)
+
+
+def register_programs():
+    for name in programs():
+        if name in ("badptr", "hostile") or linux_only(name):
+            continue            # badptr and hostile have tests per case, below
+        args, stdin = RUNS.get(name, ((), ""))
+        label = " ".join((name,) + args)
+        test("step06", f"user program '{label}': same stdout and exit status as under qemu-i386")(
+            lambda name=name, args=args, stdin=stdin: compare(name, args, stdin))
+
+
+register_programs()
+
+
+def bad_pointer(case):
+    with boot("step06") as machine:
+        out, status = same_as_linux(machine, "badptr", (case,), "")
+        expect(out.count("-14") == 2, f"badptr {case}: write and read must both give "
+               f"-EFAULT (-14): {out!r}", machine)
+        console_answers(machine)
+
+
+for _case in BAD_POINTERS:
+    test("step06", f"bad pointer '{_case}': write and read give -EFAULT, as on Linux")(
+        lambda case=_case: bad_pointer(case))
+
+
+def hostile(case):
+    with boot("step06") as machine:
+        out, status = same_as_linux(machine, "hostile", (case,), "")
+        expect(isinstance(status, str), f"hostile {case} was not killed", machine)
+        console_answers(machine)
+
+
+for _case in HOSTILE:
+    test("step06", f"hostile '{_case}': the program is killed with a reason, the kernel goes on")(
+        lambda case=_case: hostile(case))
+
+
+@test("step06", "a user page fault names the address and eip: 'killed (page fault at ...)'")
+def fault_message():
+    with boot("step06") as machine:
+        out, status = on_kernel(machine, "hostile", ("read-kernel",))
+        expect(re.fullmatch(r"killed \(page fault at 0x00010000, eip 0x0804[0-9a-f]{4}\)", status),
+               f"the kill message is {status!r}", machine)
+
+
+@test("step06", "the fuzzer: 10,000 random system calls, and the kernel stays up")
+def fuzz():
+    with boot("step06") as machine:
+        out, status = on_kernel(machine, "fuzz", ("12345", "10000"), timeout=120)
+        m = re.search(r"fuzz: done: (\d+) succeeded, (\d+) EFAULT, (\d+) EBADF, (\d+) ENOSYS, "
+                      r"(\d+) other, (\d+) skipped", out)
+        expect(m and status == 0, f"the fuzzer did not finish: {out[-300:]!r}, status {status}",
+               machine)
+        counts = list(map(int, m.groups()))
+        expect(sum(counts) == 10000, f"the counts add up to {sum(counts)}, not 10000", machine)
+        expect(counts[1] > 0 and counts[3] > 0, f"no EFAULT or no ENOSYS among {counts}: "
+               "the fuzzer is not reaching the checks", machine)
+        console_answers(machine)
+
+
+def strace_calls(text, qemu):
+    """(name, result) for each call in qemu-i386 -strace or our trace output."""
+    calls = []
+    for line in text.splitlines():
+        m = re.match(r"(?:\d+ )?(\w+)\(.*\) = (-1 \S+|-?\d+|0x[0-9a-f]+|\?)", line) if not qemu else \
+            re.match(r"\d+ (\w+)\(.*?\)(?: = (-1 errno=\d+|-?\d+|0x[0-9a-f]+))?", line)
+        if m:
+            result = m.group(2) or "?"
+            result = {"-1 errno=14": "-1 EFAULT", "-1 errno=9": "-1 EBADF",
+                      "-1 errno=38": "-1 ENOSYS"}.get(result, result)
+            calls.append((m.group(1), result))
+    return calls
+
+
+def trace_matches(name, args):
+    # stdin and stdout are pipes, as in on_linux: read(1) and write(0) fail.
+    result = subprocess.run(["qemu-i386", "-strace", elf(name), *args], input="",
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            timeout=30)
+    linux = strace_calls(result.stderr, qemu=True)
+    with boot("step06") as machine:
+        before = len(machine.serial())
+        command(machine, "trace " + " ".join((name,) + args))
+        out = machine.serial()[before:].replace("\r\n", "\n")
+        ours = strace_calls(out, qemu=False)
+        expect(ours == linux, f"trace {name}: the calls differ from qemu-i386 -strace's.\n"
+               f"  ours:  {ours}\n  Linux: {linux}", machine)
+        return out
+
+
+@test("step06", "trace hello: the same calls and results as qemu-i386 -strace, in strace's form")
+def trace_hello():
+    out = trace_matches("hello", ())
+    expect('write(1, "hello, world\\n", 13) = 13\n' in out, f"no strace-style write line: {out!r}")
+
+
+@test("step06", "trace badfd and badptr: errors shown as strace does (-1 EBADF, -1 EFAULT)")
+def trace_errors():
+    out = trace_matches("badfd", ())
+    expect("write(7, \"abc\", 3) = -1 EBADF (Bad file descriptor)" in out, f"{out!r}")
+    out = trace_matches("badptr", ("null",))
+    expect("write(1, NULL, 5) = -1 EFAULT (Bad address)" in out, f"{out!r}")
+
+
+@test("step06", "ls lists every program in user/, and an unknown name gets a message")
+def ls():
+    with boot("step06") as machine:
+        out = command(machine, "ls")
+        for name in programs():
+            expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
+                   f"ls does not list {name}: {out!r}", machine)
+        out = command(machine, "nosuchprogram")
+        expect("unknown command 'nosuchprogram'" in out, f"{out!r}", machine)
+
+
+@test("step06", "a new user/NAME.c is built, put in the image, listed and run")
+def new_program():
+    source = '#include "lib.h"\n\nint main(void)\n{\n    print("new program\\n");\n    return 7;\n}\n'
+    folder = copy_step("step06", {"user/newprog.c": source})
+    make(folder, "all")
+    with Qemu(os.path.join(folder, "build", "os.img")) as machine:
+        machine.wait_for("step06: ready")
+        expect("newprog" in command(machine, "ls"), "ls does not list newprog", machine)
+        out, status = on_kernel(machine, "newprog")
+        expect(out == "new program\n" and status == 7, f"newprog: {out!r}, status {status}",
+               machine)
+
+
+@test("step06", "Bochs boots step06 and runs hello in ring 3 (make AUTORUN=hello)")
+def bochs_runs_a_program():
+    folder = copy_step("step06")
+    make(folder, "all", env=dict(os.environ, AUTORUN="hello"))
+    with Bochs(os.path.join(folder, "build", "os.img"),
+               reproduce="make -C step06-syscalls bochs AUTORUN=hello") as machine:
+        machine.wait_for("hello: exited with status 0", timeout=90, source="serial")
+        expect("hello, world\r\n" in machine.serial(), "hello printed nothing under Bochs",
+               machine)
