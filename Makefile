@@ -6,6 +6,7 @@
 #   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
 #   make bochs [STEP=NN]   boot in Bochs
 #   make screenshots       the book's screenshots, from real runs
+#   make bench [ARGS=...]  step05's kernel heap against glibc malloc, on the host
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
 #   make clean
 
@@ -28,6 +29,10 @@ screenshots:
 	@tools/need run
 	@for dir in $(FINISHED); do tools/screenshot $$dir book/images/$$dir.png || exit 1; done
 
+bench:
+	@$(MAKE) --no-print-directory -s -C bench
+	@bench/build/heap_bench $(ARGS)
+
 check-step:
 	@if [ -z "$(STEP_DIR)" ]; then \
 	    echo "error: no finished step $(STEP). Finished steps: $(FINISHED)"; exit 1; fi
@@ -35,4 +40,4 @@ check-step:
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
 
-.PHONY: run debug bochs test book screenshots check-step clean
+.PHONY: run debug bochs test book screenshots bench check-step clean
