@@ -353,6 +353,27 @@ static void too_large(void)
     all_free();
 }
 
+/* A fitting free block deep in its class's list, with nothing else free
+   and the top used up: kmalloc must find it, not return NULL. */
+static void search_whole_class(void)
+{
+    heap_init(arena, 4096);
+    void *big = kmalloc(100), *small[8];
+    kmalloc(1);                 /* used blocks in between: nothing merges */
+    for (int i = 0; i < 8; i++) {
+        small[i] = kmalloc(52); /* 64-byte blocks: big's class, but too small */
+        kmalloc(1);
+    }
+    while (kmalloc(1))
+        ;                       /* use up the top */
+    kfree(big);                 /* first freed, so last on the list */
+    for (int i = 0; i < 8; i++)
+        kfree(small[i]);
+    expect(kmalloc(100) == big, "kmalloc(100) did not find the free 112-byte block behind "
+           "eight smaller ones in its class");
+    heap_init(arena, UNIT_HEAP);
+}
+
 static void out_of_memory(void)
 {
     static unsigned char *p[4096];
@@ -690,6 +711,7 @@ static void unit_tests(void)
         { "calloc_zeroes", calloc_zeroes },
         { "realloc_cases", realloc_cases },
         { "too_large", too_large },
+        { "search_whole_class", search_whole_class },
         { "out_of_memory", out_of_memory },
         { "coalescing", coalescing },
         { "free_orders", free_orders },
