@@ -5,10 +5,16 @@
 #   make test              every test of every finished step, and the harness
 #   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
 #   make bochs [STEP=NN]   boot in Bochs
+#   make grade [STEP=NN] [T=exercise-or-words]
+#                          the autograder: points per test, a score per step
+#   make workshop OUT=dir  a student tree: every exercise replaced by its stub
 #   make screenshots       the book's screenshots, from real runs
 #   make bench [ARGS=...]  step05's kernel heap against glibc malloc, on the host
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
 #   make clean
+
+# STEP given on the command line (or in the environment) limits grade to that step.
+GRADE_STEP = $(if $(filter command line environment,$(origin STEP)),--step $(STEP))
 
 FINISHED := $(patsubst %/Makefile,%,$(sort $(wildcard step*-*/Makefile)))
 STEP     ?= $(patsubst step%,%,$(firstword $(subst -, ,$(lastword $(FINISHED)))))
@@ -25,9 +31,17 @@ book:
 	@tools/need book
 	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)")
 
+grade:
+	@tools/need test
+	@python3 tests/grade.py $(GRADE_STEP) $(if $(T),-k "$(T)") $(GRADE_ARGS)
+
+workshop:
+	@if [ -z "$(OUT)" ]; then echo "usage: make workshop OUT=folder"; exit 2; fi
+	@tools/workshop "$(OUT)"
+
 screenshots:
 	@tools/need run
-	@for dir in $(FINISHED); do tools/screenshot $$dir book/images/$$dir.png || exit 1; done
+	@tools/screenshots
 
 bench:
 	@$(MAKE) --no-print-directory -s -C bench
@@ -40,4 +54,4 @@ check-step:
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
 
-.PHONY: run debug bochs test book screenshots bench check-step clean
+.PHONY: run debug bochs test grade workshop book screenshots bench check-step clean

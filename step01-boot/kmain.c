@@ -26,12 +26,24 @@ void kmain(void)
     const char *msg = "Hello from kmain: 32-bit protected mode, booted by our own boot sector.";
     volatile uint16_t *row = VGA_TEXT + (ROWS / 2) * COLS;
 
+    /* EXERCISE step01-paint BEGIN */
     for (int i = 0; i < COLS * ROWS; i++)
         VGA_TEXT[i] = WHITE_ON_RED << 8 | ' ';
+    /* EXERCISE step01-paint STUB
+       EXERCISE step01-paint END */
+    /* EXERCISE step01-message BEGIN */
     for (int i = 0; msg[i]; i++)
         row[4 + i] = WHITE_ON_RED << 8 | msg[i];
+    /* EXERCISE step01-message STUB
+    (void)msg;
+    (void)row;
+       EXERCISE step01-message END */
 
     debug_print("step01: ready\n");
+    /* EXERCISE step01-halt BEGIN */
     for (;;)
         __asm__ volatile("hlt");   /* interrupts are off: sleep for good */
+    /* EXERCISE step01-halt STUB
+    return;
+       EXERCISE step01-halt END */
 }

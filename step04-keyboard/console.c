@@ -100,9 +100,13 @@ static void run(char *line)
                 "clear        clear the screen\n"
                 "crash [how]  raise an exception: div (default), ud, gp, pf\n", TIMER_HZ);
     } else if (!strcmp(line, "ticks")) {
+        /* EXERCISE step04-ticks BEGIN */
         uint32_t t = uptime();
         kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
                 t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+        /* EXERCISE step04-ticks STUB
+        kprintf("ticks: not written yet\\n");
+           EXERCISE step04-ticks END */
     } else if (!strcmp(line, "sleep")) {
         uint32_t until = uptime() + atou(arg) * TIMER_HZ;
         while (uptime() < until)

@@ -5,6 +5,7 @@
 #include "interrupts.h"
 #include "keyboard.h"
 #include "kprintf.h"
+#include "selftest.h"
 #include "string.h"
 #include "timer.h"
 #include "vga.h"
@@ -188,12 +189,17 @@ static void run(char *line)
                 "alloc N      kmalloc(N), and print the pointer\n"
                 "free ADDR    kfree(ADDR): try it twice, or on a wrong address\n"
                 "fill ADDR N  write N bytes at ADDR: try it past a block's end\n"
-                "oom          kmalloc 64 KiB blocks until there is no memory left\n",
+                "oom          kmalloc 64 KiB blocks until there is no memory left\n"
+                "selftest     check the heap again, as at boot\n",
                 TIMER_HZ);
     } else if (!strcmp(line, "ticks")) {
+        /* EXERCISE step04-ticks BEGIN */
         uint32_t t = uptime();
         kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
                 t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+        /* EXERCISE step04-ticks STUB
+        kprintf("ticks: not written yet\\n");
+           EXERCISE step04-ticks END */
     } else if (!strcmp(line, "sleep")) {
         uint32_t until = uptime() + atou(arg) * TIMER_HZ;
         while (uptime() < until)
@@ -208,6 +214,8 @@ static void run(char *line)
         heap_command(line, arg);
     } else if (!strcmp(line, "oom")) {
         out_of_memory();
+    } else if (!strcmp(line, "selftest")) {
+        heap_selftest(arg[0] ? arg : 0);
     } else if (line[0]) {
         kprintf("unknown command '%s': type help for the list\n", line);
     }

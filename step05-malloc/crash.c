@@ -28,6 +28,7 @@ _Noreturn void crash_screen(struct regs *r)
     vga_set_colour(VGA_WHITE, VGA_RED);
     vga_clear();
     kprintf("KERNEL PANIC: %s (exception %u)\n\n", names[r->vector], r->vector);
+    /* EXERCISE step04-crash-registers BEGIN */
     kprintf("  error code 0x%08x\n", r->error);
     kprintf("  eip 0x%08x   cs 0x%04x   eflags 0x%08x\n", r->eip, r->cs, r->eflags);
     kprintf("  eax 0x%08x   ebx 0x%08x   ecx 0x%08x   edx 0x%08x\n",
@@ -37,6 +38,10 @@ _Noreturn void crash_screen(struct regs *r)
     if (r->vector == 14)
         kprintf("  cr2 0x%08x: the address of a %s, page %s\n", cr2,
                 r->error & 2 ? "write" : "read", r->error & 1 ? "protected" : "not present");
+    /* EXERCISE step04-crash-registers STUB
+    (void)esp;
+    (void)cr2;
+       EXERCISE step04-crash-registers END */
     kprintf("\nThe kernel has stopped.\n");
     for (;;)
         __asm__ volatile("cli; hlt");

@@ -23,7 +23,7 @@ static void heap_setup(void)
     heap_init((void *)start, size);
     kprintf("heap: %u KiB at 0x%08x-0x%08x, the largest usable region\n",
             (unsigned)(size >> 10), (unsigned)start, (unsigned)(start + size - 1));
-    heap_selftest();
+    heap_selftest(0);
 }
 
 void kmain(void)

@@ -6,6 +6,7 @@
 #include "keyboard.h"
 #include "kprintf.h"
 #include "process.h"
+#include "selftest.h"
 #include "string.h"
 #include "timer.h"
 #include "vga.h"
@@ -216,13 +217,18 @@ void console_execute(char *line)
                 "free ADDR    kfree(ADDR): try it twice, or on a wrong address\n"
                 "fill ADDR N  write N bytes at ADDR: try it past a block's end\n"
                 "oom          kmalloc 64 KiB blocks until there is no memory left\n"
+                "selftest     check the heap again, as at boot\n"
                 "ls           the user programs; type a name (and arguments) to run one\n"
                 "trace NAME   run a program and show its system calls, as strace does\n",
                 TIMER_HZ);
     } else if (!strcmp(line, "ticks")) {
+        /* EXERCISE step04-ticks BEGIN */
         uint32_t t = uptime();
         kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
                 t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+        /* EXERCISE step04-ticks STUB
+        kprintf("ticks: not written yet\\n");
+           EXERCISE step04-ticks END */
     } else if (!strcmp(line, "sleep")) {
         uint32_t until = uptime() + atou(arg) * TIMER_HZ;
         while (uptime() < until)
@@ -237,6 +243,8 @@ void console_execute(char *line)
         heap_command(line, arg);
     } else if (!strcmp(line, "oom")) {
         out_of_memory();
+    } else if (!strcmp(line, "selftest")) {
+        heap_selftest(arg[0] ? arg : 0);
     } else if (!strcmp(line, "ls")) {
         list_programs();
     } else if (!strcmp(line, "trace")) {

@@ -147,9 +147,13 @@ static void convert(struct sink *s, const struct spec *sp, va_list *ap)
     case 'd':
     case 'i':
         n = sp->is_long ? va_arg(*ap, long) : va_arg(*ap, int);
+        /* EXERCISE step03-negative BEGIN */
         /* Negate in unsigned arithmetic: -LONG_MIN does not fit in a long. */
         put_number(s, sp, n < 0 ? 0UL - (unsigned long)n : (unsigned long)n, 10,
                    n < 0 ? "-" : "");
+        /* EXERCISE step03-negative STUB
+        put_number(s, sp, (unsigned long)n, 10, "");
+           EXERCISE step03-negative END */
         break;
     case 'u':
     case 'x':
@@ -205,8 +209,12 @@ static void buffer_out(char c, void *context)
 {
     struct buffer *b = context;
 
+    /* EXERCISE step03-snprintf BEGIN */
     if (b->used + 1 < b->size)   /* keep the last byte for the NUL */
         b->buf[b->used++] = c;
+    /* EXERCISE step03-snprintf STUB
+    b->buf[b->used++] = c;
+       EXERCISE step03-snprintf END */
 }
 
 int kvsnprintf(char *buf, size_t size, const char *fmt, va_list args)

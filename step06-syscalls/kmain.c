@@ -34,7 +34,7 @@ static void memory_setup(void)
     pages_init(start + HEAP_SIZE, size - HEAP_SIZE);
     kprintf("heap: %u KiB at 0x%08x; pages for programs: %u KiB\n", HEAP_SIZE >> 10,
             (unsigned)start, (unsigned)(pages_free() * PAGE_SIZE >> 10));
-    heap_selftest();
+    heap_selftest(0);
     paging_init();
 }
 

@@ -8,13 +8,17 @@
 #include "selftest.h"
 #include "string.h"
 
-static int checks;
+static int checks, failed;
 
+/* A failed check is reported, not fatal: the console still starts, so the
+   heap can be looked at with meminfo, alloc and free. */
 static void check(int ok, const char *what)
 {
-    if (!ok)
-        panic("heap self-test failed: %s", what);
     checks++;
+    if (!ok) {
+        failed++;
+        kprintf("heap self-test FAILED: %s\n", what);
+    }
 }
 
 static void alignment_and_reuse(void)
@@ -48,20 +52,26 @@ static void calloc_and_realloc(void)
     check(kmalloc((size_t)-1) == NULL, "an impossible request gives NULL");
 }
 
-void heap_selftest(void)
+void heap_selftest(const char *tag)
 {
     struct heap_stats before, after;
+    checks = failed = 0;
     heap_stats(&before);
     void *first = kmalloc(0);           /* kept, so the tests run off the top */
     alignment_and_reuse();
     calloc_and_realloc();
     heap_stats(&after);
-    check(after.used_blocks == 1 && after.free_blocks == 1,
+    check(after.used_blocks == before.used_blocks + 1 &&
+          after.free_blocks <= before.free_blocks + 1,
           "freed neighbours merge back into one free block");
     kfree(first);
     kfree(0);
     heap_stats(&after);
-    check(after.free_blocks == 1 && after.free == before.free,
-          "freeing everything leaves one free block, the whole heap");
-    kprintf("heap self-test: %d checks passed\n", checks);
+    check(after.free_blocks == before.free_blocks && after.free == before.free,
+          "freeing everything leaves the heap as it was");
+    kprintf("heap self-test%s%s: ", tag ? " " : "", tag ? tag : "");
+    if (failed)
+        kprintf("%d of %d checks failed\n", failed, checks);
+    else
+        kprintf("%d checks passed\n", checks);
 }

@@ -27,11 +27,14 @@ static uint16_t cell(char c)
    reference calls them Cursor Location High/Low, CRTC 0Eh/0Fh). */
 static void move_cursor(void)
 {
+    /* EXERCISE step02-cursor BEGIN */
     uint16_t pos = row * VGA_COLS + col;
     outb(CRTC_INDEX, CURSOR_HIGH);
     outb(CRTC_DATA, pos >> 8);
     outb(CRTC_INDEX, CURSOR_LOW);
     outb(CRTC_DATA, pos & 0xFF);
+    /* EXERCISE step02-cursor STUB
+       EXERCISE step02-cursor END */
 }
 
 int vga_cursor(void)
@@ -58,11 +61,15 @@ void vga_clear(void)
 /* Move every row up by one and blank the bottom row in the current colours. */
 static void scroll(void)
 {
+    /* EXERCISE step02-scroll BEGIN */
     for (int i = 0; i < VGA_COLS * (VGA_ROWS - 1); i++)
         VGA_TEXT[i] = VGA_TEXT[i + VGA_COLS];
     for (int i = 0; i < VGA_COLS; i++)
         VGA_TEXT[(VGA_ROWS - 1) * VGA_COLS + i] = cell(' ');
     row = VGA_ROWS - 1;
+    /* EXERCISE step02-scroll STUB
+    row = 0;
+       EXERCISE step02-scroll END */
 }
 
 static void newline(void)
@@ -81,6 +88,7 @@ void vga_putc(char c)
     case '\r':
         col = 0;
         break;
+    /* EXERCISE step02-tab-backspace BEGIN */
     case '\t':
         col = (col + 8) & ~7;       /* the next multiple of 8 */
         if (col >= VGA_COLS)
@@ -90,6 +98,8 @@ void vga_putc(char c)
         if (col > 0)                /* never back past the start of the row */
             col--;
         break;
+    /* EXERCISE step02-tab-backspace STUB
+       EXERCISE step02-tab-backspace END */
     default:
         VGA_TEXT[row * VGA_COLS + col] = cell(c);
         if (++col == VGA_COLS)

@@ -179,11 +179,33 @@ def model_screen(text):
     return ["".join(r).rstrip() for r in rows], (row, col)
 
 
+def line_report(expected, actual, limit=12):
+    """Lines compared one by one: GOOD where they match, BAD where they
+    differ, MISSING where a line never came, EXTRA where one should not be.
+    Only the lines around a difference are shown. Empty if all match."""
+    rows = []
+    for i in range(max(len(expected), len(actual))):
+        e = expected[i] if i < len(expected) else None
+        a = actual[i] if i < len(actual) else None
+        if e == a:
+            rows.append((i, "GOOD", f"{e!r}"))
+        elif a is None:
+            rows.append((i, "MISSING", f"{e!r}"))
+        elif e is None:
+            rows.append((i, "EXTRA", f"{a!r}"))
+        else:
+            rows.append((i, "BAD", f"expected {e!r}\n" + " " * 19 + f"got      {a!r}"))
+    bad = [i for i, kind, _ in rows if kind != "GOOD"]
+    if not bad:
+        return ""
+    shown = [r for r in rows if any(abs(r[0] - b) <= 1 for b in bad)][:limit]
+    return "\n".join(f"  {kind:7} line {i:2}: {text}" for i, kind, text in shown)
+
+
 def expect_same_lines(expected, actual, what, machine=None):
-    """A 'wrong output' failure listing each row where the lines differ."""
-    diff = [f"  row {r:2}: expected {e!r}\n          got      {a!r}"
-            for r, (e, a) in enumerate(zip(expected, actual)) if e != a]
-    expect(not diff, f"{what}:\n" + "\n".join(diff), machine)
+    """A 'wrong output' failure showing the lines that differ (GOOD/BAD/MISSING)."""
+    report = line_report(expected, actual)
+    expect(not report, f"{what}:\n" + report, machine)
 
 
 # QMP key names for the characters a test can type; shifted ones get "shift".

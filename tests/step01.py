@@ -3,7 +3,7 @@ protected mode, and the kernel sits halted instead of resetting."""
 
 import time
 
-from harness import COLOURS, boot, expect, test
+from harness import COLOURS, boot, expect, symbolize, test
 
 RED = 4
 MESSAGE = "Hello from kmain"
@@ -41,4 +41,7 @@ def halted_not_reset():
         machine.check_running()
         regs = machine.registers()
         expect(regs["HLT"] == 1, "the CPU is not halted: it should sit in hlt", machine)
+        where = symbolize(machine.elf, regs["EIP"])
+        expect(where.startswith("(in kmain+"), f"the CPU is halted at {regs['EIP']:#x} "
+               f"{where or '(outside the kernel)'}, not in kmain's own loop", machine)
         check_red_screen(machine)

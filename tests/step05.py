@@ -61,6 +61,18 @@ def memory_map():
                "the heap self-test did not report passing", machine)
 
 
+@test("step05", "selftest NONCE: the heap checks itself again, and says so with the nonce")
+def selftest_nonce():
+    nonce = os.urandom(4).hex()
+    with boot("step05") as machine:
+        at_boot = re.search(r"heap self-test: (\d+) checks passed", machine.serial())
+        expect(at_boot, "the self-test at boot did not pass", machine)
+        alloc(machine, 300)             # the heap is no longer empty
+        out = command(machine, f"selftest {nonce}")
+        expect(f"heap self-test {nonce}: {at_boot.group(1)} checks passed" in out,
+               f"selftest {nonce} did not pass all {at_boot.group(1)} checks: {out!r}", machine)
+
+
 def heap_size_for(memory):
     with boot("step05", memory=memory) as machine:
         heap = re.search(r"heap: (\d+) KiB", machine.serial())

@@ -9,7 +9,8 @@ import re
 import subprocess
 import time
 
-from harness import Bochs, Failure, Qemu, boot, copy_step, expect, make, step_dir, test
+from harness import (Bochs, Failure, Qemu, boot, copy_step, expect, line_report, make, step_dir,
+                     test)
 from step04 import command
 
 STEP = step_dir("step06")
@@ -71,8 +72,9 @@ def same_as_linux(machine, name, args=(), stdin=""):
     out, status = on_kernel(machine, name, args, stdin)
     if not linux_out.endswith("\n") and out == linux_out + "\n":
         out = linux_out         # the kernel ends the line before its status line
-    expect(out == linux_out, f"{name} {' '.join(args)}: stdout differs from qemu-i386's.\n"
-           f"  ours:  {out!r}\n  Linux: {linux_out!r}", machine)
+    expect(out == linux_out, f"{name} {' '.join(args)}: stdout differs from qemu-i386's "
+           "(expected: Linux's; got: ours):\n" +
+           line_report(linux_out.split("\n"), out.split("\n")), machine)
     if linux_status < 0:
         expect(isinstance(status, str), f"{name} {' '.join(args)}: Linux kills it (signal "
                f"{-linux_status}) but our kernel says exit status {status}", machine)

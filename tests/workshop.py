@@ -1,0 +1,158 @@
+"""The workshop: exercise markers, the student tree tools/workshop writes,
+and the autograder (tests/grade.py) on the reference, the student tree and
+a spoofing kernel. These tests grade whole trees; run.py runs them last."""
+
+import json
+import os
+import re
+import subprocess
+import tempfile
+
+import exercises
+import harness
+from harness import TOP, Failure, expect, test
+
+SOURCES = (".c", ".h", ".asm")
+
+
+def marked_files(root):
+    for folder in sorted(os.listdir(root)):
+        if re.match(r"step\d\d-", folder):
+            for base, _, names in os.walk(os.path.join(root, folder)):
+                if "build" in base.split(os.sep):
+                    continue
+                for name in names:
+                    if name.endswith(SOURCES):
+                        yield os.path.join(base, name)
+
+
+@test("workshop", "exercise markers: each region is in tests/exercises.py, and each exercise "
+      "has a region, tests, and a book section")
+def markers():
+    found = {}
+    for path in marked_files(TOP):
+        with open(path) as f:
+            text = f.read()
+        ids = [m.group(1) for m in exercises.MARKER.finditer(text)]
+        whole = [r[0] for r in exercises.regions(text)]
+        expect(len(ids) == 3 * len(whole), f"{os.path.relpath(path, TOP)}: a marker without its "
+               f"BEGIN, STUB or END: {ids}")
+        for eid in whole:
+            found.setdefault(eid, []).append(os.path.relpath(path, TOP))
+    listed = [e[0] for e in exercises.EXERCISES]
+    expect(sorted(found) == sorted(listed), f"marked in the code: {sorted(found)}; listed in "
+           f"tests/exercises.py: {sorted(listed)}")
+    names = {(g, n) for g, n, _ in harness.TESTS}
+    for eid, task, (chapter, section), tests in exercises.EXERCISES:
+        step = eid[:6]
+        expect(any(p.startswith(step) for p in found[eid]),
+               f"{eid} has no region in its own step, {step}")
+        for group, text in tests:
+            expect(any(g == group and text in n for g, n in names),
+                   f"{eid}: no {group} test has {text!r} in its name")
+        with open(os.path.join(TOP, "book", "chapters", chapter + ".md")) as f:
+            headings = re.findall(r"^#+ (.*)$", f.read(), re.M)
+        expect(section in headings, f"{eid}: chapter {chapter} has no section {section!r}")
+    per_step = {}
+    for e in exercises.EXERCISES:
+        per_step[e[0][:6]] = per_step.get(e[0][:6], 0) + 1
+    expect(all(n >= 3 for n in per_step.values()) and len(per_step) == 6,
+           f"exercises per step: {per_step}; each step needs at least 3")
+
+
+def grade(root, *args, timeout=900):
+    """Run root's grader; returns its Gradescope results and its output."""
+    results = os.path.join(tempfile.mkdtemp(prefix="grade-"), "results.json")
+    command = ["python3", os.path.join(root, "tests", "grade.py"), "--gradescope", results,
+               *args]
+    run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                         timeout=timeout, cwd=root)
+    if not os.path.exists(results):
+        raise Failure("wrong output", f"the grader wrote no results:\n{run.stdout[-3000:]}")
+    with open(results) as f:
+        return json.load(f), run
+
+
+def split(results):
+    """(exercise tests, core tests), each a list of Gradescope test entries."""
+    ex, core = [], []
+    for t in results["tests"]:
+        group, name = t["name"].split(": ", 1)
+        (ex if exercises.exercises_of(group, name) else core).append(t)
+    return ex, core
+
+
+@test("workshop", "the reference scores full marks on every exercise's tests, with JUnit and "
+      "Gradescope reports")
+def reference_full_marks():
+    junit = os.path.join(tempfile.mkdtemp(prefix="junit-"), "junit.xml")
+    results, run = grade(TOP, "--exercises-only", "--junit", junit)
+    expect(run.returncode == 0 and results["score"] == results["max_score"] > 0,
+           f"the reference scored {results['score']}/{results['max_score']}:\n"
+           + "\n".join(run.stdout.splitlines()[-40:]))
+    expect(re.search(r"^Score: (\d+)/\1$", run.stdout, re.M), "no 'Score: n/n' line")
+    with open(junit) as f:
+        xml = f.read()
+    expect(xml.count("<testcase") == len(results["tests"]) and "<failure" not in xml,
+           "the JUnit report does not list every test as passed")
+
+
+def student_tree():
+    out = os.path.join(tempfile.mkdtemp(prefix="workshop-"), "course")
+    run = subprocess.run([os.path.join(TOP, "tools", "workshop"), out], stdout=subprocess.PIPE,
+                         stderr=subprocess.STDOUT, text=True)
+    expect(run.returncode == 0, f"tools/workshop failed:\n{run.stdout}")
+    for path in marked_files(out):
+        with open(path) as f:
+            expect("EXERCISE" not in f.read(), f"{path} still holds a solution")
+    return out
+
+
+@test("workshop", "a student tree builds and boots every step, scores exactly the core tests' "
+      "points, and fails every exercise test")
+def student_tree_scores_core():
+    root = student_tree()
+    results, run = grade(root)
+    ex, core = split(results)
+    core_failed = [t["name"] for t in core if t["status"] != "passed"]
+    ex_passed = [t["name"] for t in ex if t["status"] == "passed"]
+    expect(not core_failed, "core tests failed in the student tree (a stub breaks them: list "
+           "them under their exercise in tests/exercises.py):\n  " + "\n  ".join(core_failed))
+    expect(not ex_passed, "exercise tests passed with the stubs in place (they cannot fail, "
+           "or are listed under the wrong exercise):\n  " + "\n  ".join(ex_passed))
+    expect(results["score"] == sum(t["max_score"] for t in core) and run.returncode != 0,
+           f"the student tree scored {results['score']}, not the core points")
+    boots = [t for t in core if "boots under Bochs" in t["name"]]
+    expect(len(boots) == 6, "not every step booted under Bochs in the student tree")
+
+
+# A kernel that claims success without doing the work: each step says PASS,
+# and step05's selftest prints the line a passing self-test prints.
+SPOOF = {
+    "step05-malloc/console.c": (
+        "        heap_selftest(arg[0] ? arg : 0);",
+        '        kprintf("PASS\\nheap self-test: 28 checks passed\\n");'),
+}
+
+
+@test("workshop", "a spoofing kernel, one that prints PASS and a passing self-test's line, "
+      "earns nothing")
+def spoofing_kernel():
+    root = student_tree()
+    for rel, (old, new) in SPOOF.items():
+        path = os.path.join(root, rel)
+        with open(path) as f:
+            text = f.read()
+        expect(old in text, f"{rel}: the line to spoof is gone: {old.strip()}")
+        with open(path, "w") as f:
+            f.write(text.replace(old, new))
+    for path in marked_files(root):
+        if os.path.basename(path) == "kmain.c":
+            with open(path) as f:
+                text = f.read()
+            with open(path, "w") as f:
+                f.write(text.replace(': ready\\n");', ': ready\\nPASS\\nall tests passed\\n");'))
+    results, run = grade(root, "--exercises-only")
+    expect(results["score"] == 0 and results["max_score"] > 0,
+           f"the spoofing kernel scored {results['score']}/{results['max_score']}:\n"
+           + "\n".join(t["name"] for t in results["tests"] if t["status"] == "passed"))
