@@ -43,8 +43,8 @@ EXERCISES = [
     ("step02-cursor", "tell the CRT controller where the cursor is: registers 0x0E and 0x0F",
      ("02-vga", "The hardware cursor"),
      [("step02", "hardware cursor"), ("step03", "hardware cursor")]),
-    ("step02-tab-backspace", "'\\t' moves to the next multiple of 8; '\\b' moves back one, "
-     "never past column 0",
+    ("step02-tab-backspace", "a tab moves to the next multiple of 8; a backspace moves back "
+     "one column, never past column 0",
      ("02-vga", "Printing a character"),
      [("step02", "tabs stop"), ("step02", "shows what was printed"),
       ("step04", "Backspace")]),
@@ -142,6 +142,38 @@ def to_stub(text):
         indent = re.match(r"\s*", lines[begin]).group(0)
         task = exercise(eid)[1]
         todo = (f"{indent}/* TODO {eid}: {task}.\n"
-                f"{indent}   See {book_hint(eid)}; make grade T={eid} checks it. */\n")
+                f"{indent}   See {book_hint(eid)}.\n"
+                f"{indent}   make grade T={eid} checks it. */\n")
         lines[begin:end + 1] = [todo] + lines[stub + 1:end]
     return "".join(lines)
+
+
+def markdown(step):
+    """The step's exercises as a Markdown list, for the book."""
+    out = []
+    for eid, task, _, _ in EXERCISES:
+        if eid.startswith(step):
+            files = sorted(marked_in(eid))
+            where = ", ".join(f"`{f}`" for f in files)
+            out.append(f"- **{eid}**: {task} ({where}). Check it with `make grade T={eid}`.")
+    return "\n".join(out)
+
+
+def marked_in(eid):
+    """The files of the exercise's own step that hold its region."""
+    import glob
+    import os
+    top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for path in sorted(glob.glob(os.path.join(top, eid[:6] + "-*", "**", "*"), recursive=True)):
+        if path.endswith((".c", ".h", ".asm")) and "/build/" not in path:
+            with open(path) as f:
+                if f"EXERCISE {eid} BEGIN" in f.read():
+                    yield os.path.relpath(path, top)
+
+
+if __name__ == "__main__":
+    import sys
+    text = markdown(sys.argv[1] if len(sys.argv) > 1 else "")
+    if not text:
+        sys.exit(f"exercises.py: no exercises for {sys.argv[1:]}")
+    print(text)

@@ -76,12 +76,27 @@ def gradescope(results, path):
         json.dump(data, f, indent=2)
 
 
+def classroom(tests, steps):
+    """GitHub Classroom's autograding.json: one grader run per step, worth
+    that step's points; the run passes (and earns them) only at full marks."""
+    entries = []
+    for step in steps:
+        total = sum(exercises.points(g, n) for g, n, _ in tests if g == step)
+        entries.append({"name": f"{step}: make grade STEP={step[4:]}", "setup": "tools/need test",
+                        "run": f"python3 tests/grade.py --step {step[4:]}", "input": "",
+                        "output": "", "comparison": "included", "timeout": 30,
+                        "points": total})
+    return json.dumps({"tests": entries}, indent=2) + "\n"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--step", default="")
     parser.add_argument("-k", dest="keyword", default="")
     parser.add_argument("--junit")
     parser.add_argument("--gradescope")
+    parser.add_argument("--classroom", action="store_true",
+                        help="print .github/classroom/autograding.json and stop")
     parser.add_argument("--exercises-only", action="store_true",
                         help="grade only the tests that check an exercise")
     parser.add_argument("-j", dest="jobs", type=int, default=os.cpu_count() or 2)
@@ -90,6 +105,9 @@ def main():
     for module in run.MODULES:
         importlib.import_module(module)
     steps = run.finished_steps()
+    if args.classroom:
+        sys.stdout.write(classroom(harness.TESTS, steps))
+        return 0
     if args.step:
         steps = [s for s in steps if s == run.normalise(args.step)]
     selected = select(harness.TESTS, steps, args.keyword)

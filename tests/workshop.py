@@ -60,6 +60,17 @@ def markers():
            f"exercises per step: {per_step}; each step needs at least 3")
 
 
+@test("workshop", "GitHub Classroom's autograding.json gives each step its points")
+def classroom_json():
+    path = os.path.join(TOP, ".github", "classroom", "autograding.json")
+    expected = subprocess.run(["python3", os.path.join(TOP, "tests", "grade.py"), "--classroom"],
+                              stdout=subprocess.PIPE, text=True).stdout
+    with open(path) as f:
+        actual = f.read()
+    expect(actual == expected, "the points in .github/classroom/autograding.json are out of "
+           "date: run python3 tests/grade.py --classroom > .github/classroom/autograding.json")
+
+
 def grade(root, *args, timeout=900):
     """Run root's grader; returns its Gradescope results and its output."""
     results = os.path.join(tempfile.mkdtemp(prefix="grade-"), "results.json")

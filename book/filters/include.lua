@@ -20,6 +20,9 @@
 --   ```{stepdiff="02" file="kmain.c"}  the diff of one file
 --   ```{stepdiff="02" summary="yes"}   a list of files, lines added and removed
 --
+-- A code block with an `exercises` attribute lists a step's graded
+-- exercises (tests/exercises.py), each with its `make grade` command.
+--
 -- Anything missing (file, function, pattern, step) stops the build with a
 -- message naming it, so a listing can never silently go stale.
 
@@ -37,6 +40,26 @@ local function read_lines(path)
   for line in f:lines() do lines[#lines + 1] = line end
   f:close()
   return lines
+end
+
+-- The lines first..last without the workshop's exercise markers: a region's
+-- BEGIN line, and its STUB comment through its END line, go; the solution
+-- stays. Returns the text, and whether anything was cut.
+local function without_markers(lines, first, last)
+  local kept, skipping, cut = {}, false, false
+  for i = first, last do
+    local line = lines[i]
+    if line:match("EXERCISE step%d%d%-[%w%-]+ BEGIN") then
+      cut = true
+    elseif line:match("EXERCISE step%d%d%-[%w%-]+ STUB") then
+      skipping, cut = true, true
+    elseif skipping then
+      if line:match("EXERCISE step%d%d%-[%w%-]+ END") then skipping = false end
+    else
+      kept[#kept + 1] = line
+    end
+  end
+  return table.concat(kept, "\n"), cut
 end
 
 local function escape(s)
@@ -86,16 +109,20 @@ local function include(block)
     last = find_pattern(lines, to, first + 1, path, "to") - 1
   end
   while last > first and lines[last]:match("^%s*$") do last = last - 1 end
-  local text = table.concat(lines, "\n", first, last)
+  local text, cut = without_markers(lines, first, last)
   local classes = block.classes
   if #classes == 0 then
     local ext = path:match("%.(%w+)$")
     classes = { LANGS[ext] or (path:match("Makefile$") and "makefile") or "default" }
   end
-  table.insert(classes, "numberLines")
   local label = path
   if first ~= 1 or last ~= #lines then
     label = string.format("%s, lines %d-%d", path, first, last)
+  end
+  if cut then
+    label = label .. ", without the exercise markers"
+  else
+    table.insert(classes, "numberLines")   -- numbers only when they are the file's
   end
   local code = pandoc.CodeBlock(text, pandoc.Attr("", classes, { startFrom = tostring(first) }))
   return { caption(label), code }
@@ -160,7 +187,20 @@ local function stepdiff(block)
   return { caption(label), pandoc.CodeBlock(text, pandoc.Attr("", { "diff" }, {})) }
 end
 
+-- A code block with an `exercises` attribute lists that step's graded
+-- exercises, from tests/exercises.py: ```{exercises="step02"}
+local function exercise_list(block)
+  local step = block.attributes.exercises
+  local cmd = string.format("cd '%s' && python3 tests/exercises.py %s 2>&1", ROOT, step)
+  local pipe = io.popen(cmd, "r")
+  local out = pipe:read("a")
+  local ok = pipe:close()
+  if not ok or out == "" then fail("exercises " .. step, "tests/exercises.py: " .. out) end
+  return pandoc.read(out, "markdown").blocks
+end
+
 function CodeBlock(block)
   if block.attributes.include then return include(block) end
+  if block.attributes.exercises then return exercise_list(block) end
   if block.attributes.stepdiff then return stepdiff(block) end
 end
