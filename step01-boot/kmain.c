@@ -13,12 +13,35 @@ static void outb(uint16_t port, uint8_t value)
     __asm__ volatile("outb %0, %1" : : "a"(value), "Nd"(port));
 }
 
+static uint8_t inb(uint16_t port)
+{
+    uint8_t value;
+    __asm__ volatile("inb %1, %0" : "=a"(value) : "Nd"(port));
+    return value;
+}
+
 /* Port 0xE9 is the "debug console" of QEMU (-debugcon) and Bochs
    (port_e9_hack): bytes written there appear on the host. */
 static void debug_print(const char *s)
 {
     while (*s)
         outb(0xE9, *s++);
+}
+
+/* The same on COM1, the first serial port, which every later step uses:
+   115200 baud, 8N1, and a wait for room before each byte (step03 explains
+   the UART). */
+static void serial_print(const char *s)
+{
+    outb(0x3FB, 0x80);          /* line control: DLAB, to set the divisor */
+    outb(0x3F8, 1);             /* divisor 1: 115200 baud */
+    outb(0x3F9, 0);
+    outb(0x3FB, 0x03);          /* 8 data bits, no parity, 1 stop bit */
+    for (; *s; s++) {
+        while (!(inb(0x3FD) & 0x20))
+            ;                   /* line status: transmitter not empty yet */
+        outb(0x3F8, *s);
+    }
 }
 
 void kmain(void)
@@ -40,6 +63,7 @@ void kmain(void)
        EXERCISE step01-message END */
 
     debug_print("step01: ready\n");
+    serial_print("step01: ready\n");
     /* EXERCISE step01-halt BEGIN */
     for (;;)
         __asm__ volatile("hlt");   /* interrupts are off: sleep for good */

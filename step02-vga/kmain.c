@@ -15,6 +15,22 @@ static void debug_print(const char *s)
         outb(0xE9, *s++);
 }
 
+/* The same on COM1, the first serial port, which every later step uses:
+   115200 baud, 8N1, and a wait for room before each byte (step03 explains
+   the UART). */
+static void serial_print(const char *s)
+{
+    outb(0x3FB, 0x80);          /* line control: DLAB, to set the divisor */
+    outb(0x3F8, 1);             /* divisor 1: 115200 baud */
+    outb(0x3F9, 0);
+    outb(0x3FB, 0x03);          /* 8 data bits, no parity, 1 stop bit */
+    for (; *s; s++) {
+        while (!(inb(0x3FD) & 0x20))
+            ;                   /* line status: transmitter not empty yet */
+        outb(0x3F8, *s);
+    }
+}
+
 /* Print on the screen, and mirror the same bytes to port 0xE9 so the tests
    can check the screen against what was printed. */
 static void print(const char *s)
@@ -68,6 +84,7 @@ void kmain(void)
     put2(report + 30, cursor % VGA_COLS);
     debug_print(report);
     debug_print("step02: ready\n");
+    serial_print("step02: ready\n");
     for (;;)
         __asm__ volatile("hlt");   /* interrupts are off: sleep for good */
 }
