@@ -3,7 +3,7 @@
  * QEMU and Bochs connect COM1 to a file or a terminal. The UART must be set
  * up before use: Bochs, like real hardware, sends garbled 5-bit characters
  * to an uninitialised port and drops bytes written while the last one is
- * still being sent. (Register layout: the 16550D data sheet, section 8.)
+ * still being sent. (Register layout: the 16550D data sheet, "Registers".)
  */
 #include "serial.h"
 #include "io.h"
