@@ -63,7 +63,7 @@ static void crash(const char *how)
     } else if (!strcmp(how, "ud")) {
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
-        __asm__ volatile("mov %0, %%ds" : : "r"(0x30));     /* past the end of the GDT */
+        __asm__ volatile("mov %0, %%ds" : : "r"(0x38));     /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
         /* Paging is on (paging.c), and nothing is mapped above USER_END. */
         kprintf("%d\n", *(volatile int *)0xC0001000);

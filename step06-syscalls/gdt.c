@@ -36,8 +36,9 @@ struct tss {
 #define ACCESS_USER_DATA   0xF2
 #define ACCESS_TSS         0x89     /* present, ring 0, 32-bit TSS, not busy */
 #define FLAGS_4K_32        0xC0     /* limit in 4 KiB units, 32-bit segment */
+#define FLAGS_32           0x40     /* limit in bytes, 32-bit segment */
 
-static struct descriptor gdt[6];
+static struct descriptor gdt[7];
 static struct tss tss;
 
 static void set_flat(int i, uint8_t access)
@@ -78,6 +79,21 @@ void gdt_init(void)
                      "1:"
                      : : "m"(p), "r"(KERNEL_DATA), "i"(KERNEL_CODE) : "memory");
     __asm__ volatile("ltr %w0" : : "r"(TSS_SELECTOR));
+}
+
+void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages)
+{
+    gdt[TLS_ENTRY] = (struct descriptor){
+        .limit_low = limit & 0xFFFF, .base_low = base & 0xFFFF, .base_mid = (base >> 16) & 0xFF,
+        .access = ACCESS_USER_DATA,
+        .flags_limit_high = (limit_in_pages ? FLAGS_4K_32 : FLAGS_32) | ((limit >> 16) & 0xF),
+        .base_high = base >> 24,
+    };
+}
+
+void gdt_clear_tls(void)
+{
+    gdt[TLS_ENTRY] = (struct descriptor){ 0 };
 }
 
 void tss_set_kernel_stack(uint32_t esp0)

@@ -18,8 +18,15 @@ struct table_register {
 #define USER_CODE   (0x18 | 3)
 #define USER_DATA   (0x20 | 3)
 #define TSS_SELECTOR 0x28
+#define TLS_ENTRY   6               /* the GDT entry a program may set for its thread
+                                       data, as on Linux (set_thread_area) */
 
 void gdt_init(void);
+
+/* Make the TLS entry a ring 3 data segment from base, of limit + 1 bytes
+   (or pages), for a program's %gs; or clear it. */
+void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages);
+void gdt_clear_tls(void);
 
 /* The stack the CPU switches to when an interrupt takes it from ring 3
    to ring 0. */

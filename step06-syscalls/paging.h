@@ -8,12 +8,14 @@
 /* Virtual memory, as this kernel lays it out:
      0x00000000 - 0x07FFFFFF  the kernel: all physical RAM it uses, one to
                               one, ring 0 only
-     0x08000000 - 0xBFFFFFFF  the user program (code at 0x08048000, the
-                              stack below 0xC0000000, as on Linux)
+     0x08000000 - 0xBFFFFFFF  the user program (code at 0x08048000, brk's
+                              heap after it, mmap2's pages from 0x40000000,
+                              the stack below 0xC0000000, as on Linux)
      0xC0000000 - 0xFFFFFFFF  nothing: any access faults */
 #define KERNEL_END 0x08000000u
 #define USER_START 0x08000000u
 #define USER_END   0xC0000000u
+#define MMAP_START 0x40000000u
 
 void paging_init(void);
 

@@ -100,6 +100,8 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     static int last_pid;
     current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
     current.brk_start = current.brk = (image.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    current.mmap_next = MMAP_START;
+    gdt_clear_tls();            /* no thread data from the last program */
     syscall_reset();
     uint32_t sp = build_stack(argc < MAX_ARGS ? argc : MAX_ARGS, argv, &image, stack);
 

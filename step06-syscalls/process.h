@@ -25,6 +25,7 @@ struct process {
     int pid;
     int trace;
     uint32_t brk_start, brk;    /* the heap: from the end of the data up to brk */
+    uint32_t mmap_next;         /* where mmap2 hands out pages next */
 };
 extern struct process current;
 

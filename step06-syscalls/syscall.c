@@ -10,19 +10,17 @@
  * pointer gives -EFAULT; the kernel never faults on one.
  */
 #include "console.h"
+#include "gdt.h"
 #include "kprintf.h"
 #include "pages.h"
 #include "paging.h"
 #include "process.h"
 #include "syscall.h"
-#include "vga.h"
+#include "trace.h"
 
-#define EBADF   9
-#define ENOMEM  12
-#define EFAULT  14
-#define ENOSYS  38
-
-#define BRK_MAX (USER_END - 0x1000000u)     /* 16 MiB stays for the stack */
+#define BRK_MAX   MMAP_START    /* brk's heap stays below mmap2's pages */
+#define IOV_MAX   1024
+#define STACK_RESERVE 0x1000000u    /* mmap2 keeps 16 MiB below USER_END free */
 
 /* The keyboard gives a line at a time, as a terminal does: read takes
    from this line until it is used up, then waits for the next. */
@@ -38,21 +36,14 @@ void syscall_reset(void)
 static int32_t sys_exit(const uint32_t *a)
 {
     if (current.trace)
-        kprintf("+++ exited with %u +++\n", a[0] & 0xFF);
+        trace_exit(a[0] & 0xFF);
     process_exit(a[0] & 0xFF);
 }
 
-/* read(fd, buf, n): only fd 0, the keyboard. */
-static int32_t sys_read(const uint32_t *a)
+/* Copy up to n bytes of the current line to buf, first waiting for a line
+   if none is left. */
+static uint32_t tty_read(char *buf, uint32_t n)
 {
-    uint32_t fd = a[0], n = a[2];
-    char *buf = (char *)a[1];
-    if (fd != 0)
-        return -EBADF;
-    if (!paging_user_range_ok(a[1], n, 1))
-        return -EFAULT;
-    if (n == 0)
-        return 0;
     if (line_used == line_len) {
         console_read_line(line, LINE_MAX);
         line_len = 0;
@@ -65,6 +56,17 @@ static int32_t sys_read(const uint32_t *a)
     while (i < n && line_used < line_len)
         buf[i++] = line[line_used++];
     return i;
+}
+
+/* read(fd, buf, n): only fd 0, the keyboard. */
+static int32_t sys_read(const uint32_t *a)
+{
+    uint32_t fd = a[0], n = a[2];
+    if (fd != 0)
+        return -EBADF;
+    if (!paging_user_range_ok(a[1], n, 1))
+        return -EFAULT;
+    return n ? tty_read((char *)a[1], n) : 0;
 }
 
 /* write(fd, buf, n): fd 1 and 2 both go to the console. */
@@ -119,109 +121,179 @@ static int32_t sys_brk(const uint32_t *a)
        EXERCISE step06-brk END */
 }
 
-/* The table, by number. args says how trace shows each argument:
-   d a number, p a pointer, w a buffer the call reads (its length is the
-   next argument), r a buffer the call fills (its length is the result). */
-struct syscall {
-    const char *name;
-    int32_t (*run)(const uint32_t *args);
-    const char *args;
+/* An array of iovecs, { base, length } pairs, as readv and writev take
+   them: the array and every buffer in it must be the program's. */
+struct iovec {
+    uint32_t base, len;
 };
 
+static int32_t check_iovecs(uint32_t va, int32_t count, int write)
+{
+    if (count < 0 || count > IOV_MAX)
+        return -EINVAL;
+    if (!paging_user_range_ok(va, count * sizeof(struct iovec), 0))
+        return -EFAULT;
+    const struct iovec *iov = (const struct iovec *)va;
+    for (int32_t i = 0; i < count; i++)
+        if (!paging_user_range_ok(iov[i].base, iov[i].len, write))
+            return -EFAULT;
+    return 0;
+}
+
+/* writev(fd, iov, count): write's gather form, which C libraries use to
+   send their buffer and the new text in one call. */
+static int32_t sys_writev(const uint32_t *a)
+{
+    if (a[0] != 1 && a[0] != 2)
+        return -EBADF;
+    int32_t error = check_iovecs(a[1], a[2], 0);
+    if (error)
+        return error;
+    const struct iovec *iov = (const struct iovec *)a[1];
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < a[2]; i++) {
+        for (uint32_t j = 0; j < iov[i].len; j++)
+            kprintf("%c", ((const char *)iov[i].base)[j]);
+        total += iov[i].len;
+    }
+    return total;
+}
+
+/* readv(fd, iov, count): read's scatter form; one line at most, as read. */
+static int32_t sys_readv(const uint32_t *a)
+{
+    if (a[0] != 0)
+        return -EBADF;
+    int32_t error = check_iovecs(a[1], a[2], 1);
+    if (error)
+        return error;
+    const struct iovec *iov = (const struct iovec *)a[1];
+    uint32_t total = 0;
+    for (uint32_t i = 0; i < a[2]; i++) {
+        if (total > 0 && line_used == line_len)
+            break;              /* the line is used up: do not wait for another */
+        uint32_t got = tty_read((char *)iov[i].base, iov[i].len);
+        total += got;
+        if (got < iov[i].len)
+            break;
+    }
+    return total;
+}
+
+/* ioctl(fd, request, arg): the console is no terminal that can be asked
+   things (its size, its modes), so every request gets -ENOTTY, as Linux
+   gives for a file or a pipe. C libraries ask, to decide how to buffer. */
+static int32_t sys_ioctl(const uint32_t *a)
+{
+    return a[0] <= 2 ? -ENOTTY : -EBADF;
+}
+
+/* set_thread_area(desc): a C library keeps its per-thread data at %gs:0.
+   desc is Linux's struct user_desc; entry -1 asks for a free entry, and the
+   kernel writes back the one it chose (Linux: arch/x86/kernel/tls.c). */
+static int32_t sys_set_thread_area(const uint32_t *a)
+{
+    uint32_t *desc = (uint32_t *)a[0];      /* entry, base, limit, flags */
+    if (!paging_user_range_ok(a[0], 16, 1))
+        return -EFAULT;
+    if (desc[0] == (uint32_t)-1)
+        desc[0] = TLS_ENTRY;
+    if (desc[0] != TLS_ENTRY)
+        return -EINVAL;
+    if (desc[3] & 0x20)                     /* seg_not_present: clear it */
+        gdt_clear_tls();
+    else
+        gdt_set_tls(desc[1], desc[2], desc[3] & 0x10);
+    return 0;
+}
+
+/* set_tid_address(p): where to signal a thread's end. One thread, which
+   never ends before the program: keep nothing, answer the thread's id. */
+static int32_t sys_set_tid_address(const uint32_t *a)
+{
+    (void)a;
+    return current.pid;
+}
+
+/* mmap2(addr, length, prot, flags, fd, pgoffset): fresh zeroed pages.
+   Only anonymous private memory: there are no files to map. */
+static int32_t sys_mmap2(const uint32_t *a)
+{
+    uint32_t addr = a[0], length = a[1], prot = a[2], flags = a[3];
+    if (!(flags & MAP_ANONYMOUS))
+        return -EBADF;          /* a file's fd: none is open */
+    if (length == 0 || length > USER_END - MMAP_START || !(flags & MAP_PRIVATE))
+        return -EINVAL;
+    uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (flags & MAP_FIXED) {
+        if (addr % PAGE_SIZE || addr < USER_START || addr + size > USER_END ||
+            addr + size < addr)
+            return -EINVAL;
+    } else {
+        addr = current.mmap_next;
+        if (addr + size > USER_END - STACK_RESERVE)
+            return -ENOMEM;
+        current.mmap_next = addr + size;
+    }
+    for (uint32_t page = addr; page < addr + size; page += PAGE_SIZE) {
+        if (flags & MAP_FIXED)
+            paging_unmap_user(page);        /* a fixed mapping replaces */
+        if (!paging_map_user(page, prot & PROT_WRITE)) {
+            for (uint32_t p = addr; p < page; p += PAGE_SIZE)
+                paging_unmap_user(p);
+            return -ENOMEM;
+        }
+    }
+    return addr;
+}
+
+/* munmap(addr, length): give pages back. Unmapped pages in the range are
+   no error, as on Linux. */
+static int32_t sys_munmap(const uint32_t *a)
+{
+    uint32_t addr = a[0], length = a[1];
+    uint32_t end = addr + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
+    if (addr % PAGE_SIZE || length == 0 || addr < USER_START || end > USER_END || end < addr)
+        return -EINVAL;
+    for (uint32_t page = addr; page < end; page += PAGE_SIZE)
+        paging_unmap_user(page);
+    return 0;
+}
+
+/* The table, by number (Linux's syscall_32.tbl). args says how trace shows
+   each argument, result how it shows the result: see trace.c. */
 static const struct syscall table[] = {
-    [1] = { "exit", sys_exit, "d" },
-    [3] = { "read", sys_read, "drd" },
-    [4] = { "write", sys_write, "dwd" },
-    [20] = { "getpid", sys_getpid, "" },
-    [45] = { "brk", sys_brk, "p" },
-    [252] = { "exit_group", sys_exit, "d" },
+    [1] = { "exit", sys_exit, "d", 'd' },
+    [3] = { "read", sys_read, "drd", 'd' },
+    [4] = { "write", sys_write, "dwd", 'd' },
+    [20] = { "getpid", sys_getpid, "", 'd' },
+    [45] = { "brk", sys_brk, "p", 'p' },
+    [54] = { "ioctl", sys_ioctl, "dxp", 'd' },
+    [91] = { "munmap", sys_munmap, "pd", 'd' },
+    [145] = { "readv", sys_readv, "dpd", 'd' },
+    [146] = { "writev", sys_writev, "dpd", 'd' },
+    [192] = { "mmap2", sys_mmap2, "pdxxdd", 'p' },
+    [243] = { "set_thread_area", sys_set_thread_area, "p", 'd' },
+    [252] = { "exit_group", sys_exit, "d", 'd' },
+    [258] = { "set_tid_address", sys_set_tid_address, "p", 'd' },
 };
 
-#define TABLE_SIZE (sizeof table / sizeof table[0])
-
-static const char *error_name(int32_t e)
+const struct syscall *syscall_find(uint32_t number)
 {
-    switch (e) {
-    case EBADF: return "EBADF (Bad file descriptor)";
-    case ENOMEM: return "ENOMEM (Cannot allocate memory)";
-    case EFAULT: return "EFAULT (Bad address)";
-    case ENOSYS: return "ENOSYS (Function not implemented)";
-    default: return "";
-    }
-}
-
-/* A buffer as strace shows it: quoted, escaped, at most 32 bytes. */
-static void trace_buffer(uint32_t va, int32_t n)
-{
-    if (n < 0 || !paging_user_range_ok(va, n, 0)) {
-        kprintf(va ? "0x%x" : "NULL", va);
-        return;
-    }
-    const unsigned char *s = (const unsigned char *)va;
-    kprintf("\"");
-    for (int32_t i = 0; i < n && i < 32; i++) {
-        if (s[i] == '\n')
-            kprintf("\\n");
-        else if (s[i] == '\t')
-            kprintf("\\t");
-        else if (s[i] == '"' || s[i] == '\\')
-            kprintf("\\%c", s[i]);
-        else if (s[i] < 32 || s[i] > 126)
-            kprintf("\\%o", s[i]);
-        else
-            kprintf("%c", s[i]);
-    }
-    kprintf(n > 32 ? "\"..." : "\"");
-}
-
-/* strace writes to another stream than the program; here both share the
-   console, so a trace line starts on a line of its own. */
-static void trace_new_line(void)
-{
-    if (vga_cursor() % VGA_COLS)
-        kprintf("\n");
-}
-
-static void trace(uint32_t number, const uint32_t *a, int32_t result)
-{
-    const struct syscall *call = number < TABLE_SIZE ? &table[number] : 0;
-    const char *args = call && call->name ? call->args : "ppp";
-    trace_new_line();
-    if (call && call->name)
-        kprintf("%s(", call->name);
-    else
-        kprintf("syscall_%d(", (int32_t)number);
-    for (int i = 0; args[i]; i++) {
-        if (i)
-            kprintf(", ");
-        if (args[i] == 'd')
-            kprintf("%d", (int32_t)a[i]);
-        else if (args[i] == 'p')
-            kprintf(a[i] ? "0x%x" : "NULL", a[i]);
-        else if (args[i] == 'w')
-            trace_buffer(a[i], a[i + 1]);
-        else
-            trace_buffer(a[i], result);
-    }
-    if (result < 0 && result >= -4095)
-        kprintf(") = -1 %s\n", error_name(-result));
-    else if (args[0] == 'p')
-        kprintf(") = 0x%x\n", result);
-    else
-        kprintf(") = %d\n", result);
+    if (number >= sizeof table / sizeof table[0] || !table[number].name)
+        return 0;
+    return &table[number];
 }
 
 void syscall_dispatch(struct regs *r)
 {
     uint32_t number = r->eax;
     uint32_t args[6] = { r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp };
-    const struct syscall *call = number < TABLE_SIZE ? &table[number] : 0;
-    if (current.trace && call && call->run == sys_exit) {
-        trace_new_line();
-        kprintf("%s(%d) = ?\n", call->name, (int32_t)args[0]);
-    }
-    int32_t result = call && call->run ? call->run(args) : -ENOSYS;
+    const struct syscall *call = syscall_find(number);
+    if (current.trace && call && call->run == sys_exit)
+        trace_call(number, args, 0, 1);     /* exit never returns: show it now */
+    int32_t result = call ? call->run(args) : -ENOSYS;
     if (current.trace)
-        trace(number, args, result);
+        trace_call(number, args, result, 0);
     r->eax = result;
 }

@@ -2,9 +2,36 @@
 #ifndef SYSCALL_H
 #define SYSCALL_H
 
+#include <stdint.h>
 #include "interrupts.h"
 
 #define SYSCALL_VECTOR 0x80
+
+/* Error numbers (Linux's include/uapi/asm-generic/errno-base.h and errno.h). */
+#define EBADF   9
+#define ENOMEM  12
+#define EFAULT  14
+#define EINVAL  22
+#define ENOTTY  25
+#define ENOSYS  38
+
+/* mmap2's prot and flags (Linux's include/uapi/asm-generic/mman-common.h). */
+#define PROT_WRITE    0x2
+#define MAP_PRIVATE   0x02
+#define MAP_FIXED     0x10
+#define MAP_ANONYMOUS 0x20
+
+/* One entry of the table: the call's name and code, and how trace shows
+   its arguments (args, a letter each) and its result (see trace.c). */
+struct syscall {
+    const char *name;
+    int32_t (*run)(const uint32_t *args);
+    const char *args;
+    char result;
+};
+
+/* The call with this number, or NULL if there is none. */
+const struct syscall *syscall_find(uint32_t number);
 
 /* Run the call whose number is in eax, with arguments in ebx, ecx, edx,
    esi, edi and ebp; the result, or -errno, goes back in eax. */
