@@ -86,7 +86,7 @@ EXERCISES = [
      [("step06", "bad pointer"), ("step06", "fuzzer"), ("step06", "trace badfd and badptr")]),
     ("step06-brk", "move the end of the program's heap, mapping or unmapping whole pages",
      ("06-syscalls", "The system calls"),
-     [("step06", "user program 'memory'")]),
+     [("step06", "user program 'memory'"), ("step06", "musl program 'mallocs'")]),
     ("step06-kill", "an exception in ring 3 ends the program, not the kernel",
      ("06-syscalls", "When a program misbehaves"),
      [("step06", "hostile"), ("step06", "names the address and eip")]),
