@@ -8,6 +8,7 @@
  */
 #include "interrupts.h"
 #include "crash.h"
+#include "keyboard.h"
 #include "gdt.h"
 #include "kprintf.h"
 #include "pic.h"
@@ -76,4 +77,8 @@ void interrupt_dispatch(struct regs *r)
         syscall_dispatch(r);
     else
         kprintf("interrupt %u: no handler for this vector, ignored\n", r->vector);
+    /* Esc stops a program that runs on and on: checked on the way back to
+       ring 3, after the interrupt is done (and acknowledged). */
+    if (from_user && keyboard_escape())
+        process_stop();
 }

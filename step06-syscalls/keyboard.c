@@ -19,6 +19,7 @@
 #define LEFT_SHIFT  0x2A
 #define RIGHT_SHIFT 0x36
 #define CAPS_LOCK   0x3A
+#define ESCAPE      0x01
 #define SET_LEDS    0xED        /* keyboard command: the next byte sets the LEDs */
 #define LED_CAPS    0x04
 
@@ -38,6 +39,7 @@ static volatile unsigned head, tail, dropped;
 
 static bool shift_left, shift_right, caps_lock;
 static int skip;                /* bytes still to ignore after 0xE0 or 0xE1 */
+static volatile bool escape;    /* Esc was pressed: stop the running program */
 
 static void put(char c)
 {
@@ -112,11 +114,20 @@ static void interrupt(struct regs *r)
         shift_left = !released;
     else if (code == RIGHT_SHIFT)
         shift_right = !released;
+    else if (code == ESCAPE && !released)
+        escape = true;
     else if (code == CAPS_LOCK && !released) {
         caps_lock = !caps_lock;
         set_caps_led();
     } else if (!released && code < sizeof plain && plain[code])
         put(translate(code));
+}
+
+bool keyboard_escape(void)
+{
+    bool pressed = escape;
+    escape = false;
+    return pressed;
 }
 
 void keyboard_init(void)

@@ -5,6 +5,7 @@
 #include "crash.h"
 #include "elf.h"
 #include "gdt.h"
+#include "keyboard.h"
 #include "kprintf.h"
 #include "pages.h"
 #include "paging.h"
@@ -106,6 +107,7 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     uint32_t sp = build_stack(argc < MAX_ARGS ? argc : MAX_ARGS, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
+    keyboard_escape();          /* an Esc from before is not for this program */
     int status = user_enter(image.entry, sp);
     __asm__ volatile("sti");    /* we came back through an interrupt gate */
 
@@ -119,6 +121,14 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
 _Noreturn void process_exit(int status)
 {
     user_return(status);
+}
+
+_Noreturn void process_stop(void)
+{
+    if (vga_cursor() % 80)
+        kprintf("\n");
+    kprintf("%s: stopped (Esc pressed)\n", current.name);
+    user_return(-1);
 }
 
 _Noreturn void process_fault(struct regs *r)

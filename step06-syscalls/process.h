@@ -32,6 +32,9 @@ extern struct process current;
 /* End the running program: it exited with status, or was killed (status < 0). */
 _Noreturn void process_exit(int status);
 
+/* Esc was pressed while the program ran: end it. */
+_Noreturn void process_stop(void);
+
 /* A CPU exception in ring 3: say why, and end the program. */
 _Noreturn void process_fault(struct regs *r);
 

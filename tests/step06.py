@@ -26,7 +26,7 @@ RUNS = {
 BAD_POINTERS = ["null", "kernel", "unmapped", "straddle", "cross", "wrap"]
 HOSTILE = ["cli", "hlt", "in", "out", "read-kernel", "write-kernel", "jump-kernel",
            "int3", "int-0x81", "int-0x20", "divide", "ud2"]
-STATUS = re.compile(r"\r\n(\w+): (exited with status (\d+)|killed \(([^)]*)\))\r\n")
+STATUS = re.compile(r"\r\n(\w+): (exited with status (\d+)|(?:killed|stopped) \(([^)]*)\))\r\n")
 
 
 def elf(name):
@@ -165,7 +165,17 @@ def fault_message():
                f"the kill message is {status!r}", machine)
 
 
-@test("step06", "the fuzzer: 10,000 random system calls, and the kernel stays up")
+@test("step06", "Esc stops a program that never ends, and the console answers again")
+def escape_stops_a_program():
+    with boot("step06") as machine:
+        machine.type("spin\n")
+        machine.wait_for("spinning; press Esc", source="serial")
+        time.sleep(0.5)
+        expect("spin: " not in machine.serial().split("spinning")[-1],
+               "spin ended by itself", machine)
+        machine.press("esc")
+        machine.wait_for("spin: stopped (Esc pressed)\r\n", source="serial")
+        console_answers(machine)
 def fuzz():
     with boot("step06") as machine:
         out, status = on_kernel(machine, "fuzz", ("12345", "10000"), timeout=120)
