@@ -176,6 +176,9 @@ def escape_stops_a_program():
         machine.press("esc")
         machine.wait_for("spin: stopped (Esc pressed)\r\n", source="serial")
         console_answers(machine)
+
+
+@test("step06", "the fuzzer: 10,000 random system calls, and the kernel stays up")
 def fuzz():
     with boot("step06") as machine:
         out, status = on_kernel(machine, "fuzz", ("12345", "10000"), timeout=120)
