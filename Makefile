@@ -9,7 +9,9 @@
 #                          the autograder: points per test, a score per step
 #   make workshop OUT=dir  a student tree: every exercise replaced by its stub
 #   make screenshots       the book's screenshots, from real runs
-#   make bench [ARGS=...]  step05's kernel heap against glibc malloc, on the host
+#   make bench [QUICK=1] [RUNS=n] [OUT=dir] [ARGS=...]
+#                          each step against the floor: boot times, builds, sizes, lines,
+#                          the heap; one table, bench/results.md and results.svg
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
 #   make clean
 
@@ -44,8 +46,9 @@ screenshots:
 	@tools/screenshots
 
 bench:
-	@$(MAKE) --no-print-directory -s -C bench
-	@bench/build/heap_bench $(ARGS)
+	@tools/need run && tools/need bochs && tools/need build CC=clang && tools/need build CC=gcc
+	@python3 bench/bench.py $(if $(QUICK),--quick) $(if $(RUNS),--runs $(RUNS)) \
+	    $(if $(OUT),--out "$(OUT)") $(if $(ARGS),--heap-args "$(ARGS)")
 
 check-step:
 	@if [ -z "$(STEP_DIR)" ]; then \

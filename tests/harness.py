@@ -230,6 +230,25 @@ def keys_for(char):
     raise ValueError(f"cannot type {char!r}")
 
 
+def descendants(pid):
+    """The processes started by pid, and theirs, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(ppid, []).append(int(entry))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
 class Machine:
     """Common parts of an emulator under test: output files, waiting, reports."""
 
@@ -309,6 +328,13 @@ class Machine:
 
     def stop(self):
         if self.alive():
+            # Bochs runs under `script`, which starts it in a session of its
+            # own: killing script's process group would leave Bochs running.
+            for pid in descendants(self.proc.pid):
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
             os.killpg(self.proc.pid, signal.SIGKILL)
         if self.proc:
             self.proc.wait()

@@ -187,6 +187,27 @@ local function stepdiff(block)
   return { caption(label), pandoc.CodeBlock(text, pandoc.Attr("", { "diff" }, {})) }
 end
 
+-- A code block with a `markdown` attribute is replaced by that Markdown
+-- file, parsed: ```{markdown="bench/results.md"}. Its image results.svg is
+-- the book's images/bench.svg, a copy make bench leaves there.
+local function markdown_file(block)
+  local path = block.attributes.markdown
+  local text = table.concat(read_lines(path), "\n")
+  local doc = pandoc.read(text, "markdown")
+  local div = pandoc.walk_block(pandoc.Div(doc.blocks), {
+    Image = function(img)
+      if img.src == "results.svg" then img.src = "images/bench.svg" end
+      return img
+    end,
+    Header = function(h)            -- under the chapter's own title
+      h.level = h.level + 1
+      return h
+    end,
+  })
+  div.classes = { "wide" }          -- book.css: wide tables scroll, in small type
+  return div
+end
+
 -- A code block with an `exercises` attribute lists that step's graded
 -- exercises, from tests/exercises.py: ```{exercises="step02"}
 local function exercise_list(block)
@@ -202,5 +223,6 @@ end
 function CodeBlock(block)
   if block.attributes.include then return include(block) end
   if block.attributes.exercises then return exercise_list(block) end
+  if block.attributes.markdown then return markdown_file(block) end
   if block.attributes.stepdiff then return stepdiff(block) end
 end
