@@ -111,24 +111,7 @@ def watch(proc, start, serial, tag, timeout):
         time.sleep(POLL)
 
 
-def descendants(pid):
-    """Every process under pid, from /proc. script starts Bochs in a session
-    of its own, so killing script's process group would leave Bochs running."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as f:
-                    ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue    # gone meanwhile
-            children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
+descendants = harness.descendants  # script starts Bochs in a session of its own
 
 
 def kill(proc):

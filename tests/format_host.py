@@ -10,7 +10,6 @@ import threading
 from harness import TOP, Failure, make, test
 
 HOST = os.path.join(TOP, "tests", "host")
-PROGRAM = os.path.join(HOST, "build", "format_test")
 SANITIZER = re.compile(r"Sanitizer|runtime error:")
 
 # The tests may run at the same time; one build at a time in tests/host.
@@ -33,10 +32,13 @@ def excerpt(output):
     return failed[:12] + lines[-1:] if failed else lines[-15:]
 
 
-def run_format_test(*args):
+def run_host_test(name, reproduce, *args):
+    """Build and run tests/host/build/NAME with args; a 'wrong output'
+    failure unless it ends with 'N passed, 0 failed'. reproduce is the make
+    target that runs it by hand."""
     with build_lock:
-        make(HOST, "all")
-    command = [PROGRAM, *args]
+        make(HOST, f"build/{name}")
+    command = [os.path.join(HOST, "build", name), *args]
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, timeout=300)
     lines = result.stdout.splitlines()
@@ -44,10 +46,14 @@ def run_format_test(*args):
         shown = "\n".join("  " + line for line in excerpt(result.stdout)) or "  (no output)"
         seed = re.search(r"seed (\d+)", result.stdout)
         replay = " ".join(args + ((seed.group(1),) if seed else ()))
-        raise Failure("wrong output", f"format_test exited with status {result.returncode}; "
-                      f"its output:\n{shown}\nReproduce: make -C tests/host test "
+        raise Failure("wrong output", f"{name} exited with status {result.returncode}; "
+                      f"its output:\n{shown}\nReproduce: make -C tests/host {reproduce} "
                       f"ARGS=\"{replay}\"")
     return result.stdout
+
+
+def run_format_test(*args):
+    return run_host_test("format_test", "test", *args)
 
 
 @test("step03", "format core: unit tests on the host (ASan, UBSan)")
