@@ -72,14 +72,6 @@ static void crash(const char *how)
     }
 }
 
-static unsigned atou(const char *s)
-{
-    unsigned n = 0;
-    while (*s >= '0' && *s <= '9')
-        n = n * 10 + (*s++ - '0');
-    return n;
-}
-
 /* A number in decimal, or in hex after 0x. Returns 0 if s is not one. */
 static int parse_number(const char *s, uint32_t *n)
 {
@@ -118,13 +110,13 @@ static void list_programs(void)
    of args. */
 static void start_program(const struct program *p, char *args, int trace)
 {
-    char *argv[16];
+    char *argv[MAX_ARGS];
     int argc = 0;
     argv[argc++] = (char *)p->name;
     for (;;) {
         while (*args == ' ')
             args++;
-        if (!*args || argc == 16)
+        if (!*args || argc == MAX_ARGS)
             break;
         argv[argc++] = args;
         args = split_word(args);
@@ -176,34 +168,49 @@ static void out_of_memory(void)
     }
 }
 
-/* The heap commands: alloc N, free ADDR, fill ADDR N. */
-static void heap_command(const char *name, char *arg)
+/* alloc N: kmalloc(N), and the pointer it gave. */
+static void alloc_command(char *arg)
 {
-    char *second = split_word(arg);
-    uint32_t a, n;
-    if (!parse_number(arg, &a) || (name[0] == 'f' && name[1] == 'i' && !parse_number(second, &n))) {
-        kprintf("%s: expected %s\n", name, name[0] == 'a' ? "a size, such as alloc 100"
-                : name[1] == 'r' ? "an address, such as free 0x00100010"
-                : "an address and a count, such as fill 0x00100010 120");
+    uint32_t n;
+    if (!parse_number(arg, &n)) {
+        kprintf("alloc: expected a size, such as alloc 100\n");
         return;
     }
-    if (!strcmp(name, "alloc")) {
-        void *p = kmalloc(a);
-        if (p)
-            kprintf("kmalloc(%u) = %p\n", a, p);
-        else
-            kprintf("kmalloc(%u) = NULL: out of memory\n", a);
-    } else if (!strcmp(name, "free")) {
-        kfree((void *)a);
-        kprintf("kfree(%p) returned\n", (void *)a);
-    } else {
-        memset((void *)a, 0xAA, n);     /* 0xAA is no header field's value */
-        kprintf("wrote %u bytes of 0xaa at %p\n", n, (void *)a);
+    void *p = kmalloc(n);
+    if (p)
+        kprintf("kmalloc(%u) = %p\n", n, p);
+    else
+        kprintf("kmalloc(%u) = NULL: out of memory\n", n);
+}
+
+/* free ADDR: kfree(ADDR), whatever ADDR is: the heap must cope. */
+static void free_command(char *arg)
+{
+    uint32_t a;
+    if (!parse_number(arg, &a)) {
+        kprintf("free: expected an address, such as free 0x100010\n");
+        return;
     }
+    kfree((void *)a);
+    kprintf("kfree(%p) returned\n", (void *)a);
+}
+
+/* fill ADDR N: write N bytes at ADDR, to overrun a block on purpose. */
+static void fill_command(char *arg)
+{
+    char *count = split_word(arg);
+    uint32_t a, n;
+    if (!parse_number(arg, &a) || !parse_number(count, &n)) {
+        kprintf("fill: expected an address and a count, such as fill 0x100010 120\n");
+        return;
+    }
+    memset((void *)a, 0xAA, n);     /* 0xAA is no header field's value */
+    kprintf("wrote %u bytes of 0xaa at %p\n", n, (void *)a);
 }
 
 void console_execute(char *line)
 {
+    const struct program *program;
     char *arg = split_word(line);   /* "crash pf" into "crash" and "pf" */
 
     if (!strcmp(line, "help")) {
@@ -230,7 +237,9 @@ void console_execute(char *line)
         kprintf("ticks: not written yet\\n");
            EXERCISE step04-ticks END */
     } else if (!strcmp(line, "sleep")) {
-        uint32_t until = uptime() + atou(arg) * TIMER_HZ;
+        uint32_t seconds = 0;
+        parse_number(arg, &seconds);    /* "sleep" alone, or a non-number: 0 */
+        uint32_t until = uptime() + seconds * TIMER_HZ;
         while (uptime() < until)
             __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
     } else if (!strcmp(line, "clear")) {
@@ -239,8 +248,12 @@ void console_execute(char *line)
         crash(arg);
     } else if (!strcmp(line, "meminfo")) {
         meminfo();
-    } else if (!strcmp(line, "alloc") || !strcmp(line, "free") || !strcmp(line, "fill")) {
-        heap_command(line, arg);
+    } else if (!strcmp(line, "alloc")) {
+        alloc_command(arg);
+    } else if (!strcmp(line, "free")) {
+        free_command(arg);
+    } else if (!strcmp(line, "fill")) {
+        fill_command(arg);
     } else if (!strcmp(line, "oom")) {
         out_of_memory();
     } else if (!strcmp(line, "selftest")) {
@@ -249,8 +262,8 @@ void console_execute(char *line)
         list_programs();
     } else if (!strcmp(line, "trace")) {
         trace_command(arg);
-    } else if (program_find(line)) {
-        start_program(program_find(line), arg, 0);
+    } else if ((program = program_find(line))) {
+        start_program(program, arg, 0);
     } else if (line[0]) {
         kprintf("unknown command '%s': type help for the list\n", line);
     }

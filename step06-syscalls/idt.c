@@ -67,7 +67,6 @@ void interrupt_dispatch(struct regs *r)
     if (r->vector < 32 && from_user)
         process_fault(r);       /* the program's fault: it ends, the kernel goes on */
     /* EXERCISE step06-kill STUB
-    (void)from_user;
        EXERCISE step06-kill END */
     if (r->vector < 32)
         crash_screen(r);        /* the kernel's own fault: stop and show it */

@@ -16,7 +16,7 @@ struct free_page {
 
 static struct free_page *free_list;
 static size_t free_count;
-static uintptr_t first, end;    /* the pages handed to us, for kfree's checks */
+static uintptr_t first, end;    /* the pages handed to us, for page_free's check */
 
 void pages_init(uintptr_t start, size_t size)
 {

@@ -15,7 +15,6 @@
 #include "vga.h"
 
 #define STACK_PAGES 16          /* 64 KiB below USER_END */
-#define MAX_ARGS    16
 
 /* Auxiliary vector types (System V i386 ABI, "Process Initialization"). */
 #define AT_NULL   0
@@ -104,7 +103,7 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     current.mmap_next = MMAP_START;
     gdt_clear_tls();            /* no thread data from the last program */
     syscall_reset();
-    uint32_t sp = build_stack(argc < MAX_ARGS ? argc : MAX_ARGS, argv, &image, stack);
+    uint32_t sp = build_stack(argc, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
     keyboard_escape();          /* an Esc from before is not for this program */

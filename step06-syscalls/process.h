@@ -15,8 +15,10 @@ extern const struct program programs[];   /* ends with a NULL name */
 
 const struct program *program_find(const char *name);
 
-/* Run a program with its arguments (argv[0] is its name) until it exits or
-   is killed; trace prints each system call. */
+#define MAX_ARGS 16             /* argv[0], the name, included */
+
+/* Run a program with its arguments (argv[0] is its name, argc at most
+   MAX_ARGS) until it exits or is killed; trace prints each system call. */
 void process_run(const struct program *p, int argc, char **argv, int trace);
 
 /* The running program's state, for the system calls. */

@@ -19,7 +19,10 @@ text depends on the exercise. A test listed under no exercise is a core
 test: it must pass in a student's tree from the start.
 """
 
+import glob
+import os
 import re
+import sys
 
 # Points for a test that checks an exercise, and for any other test.
 EXERCISE_POINTS = 3
@@ -161,8 +164,6 @@ def markdown(step):
 
 def marked_in(eid):
     """The files of the exercise's own step that hold its region."""
-    import glob
-    import os
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     for path in sorted(glob.glob(os.path.join(top, eid[:6] + "-*", "**", "*"), recursive=True)):
         if path.endswith((".c", ".h", ".asm")) and "/build/" not in path:
@@ -172,7 +173,6 @@ def marked_in(eid):
 
 
 if __name__ == "__main__":
-    import sys
     text = markdown(sys.argv[1] if len(sys.argv) > 1 else "")
     if not text:
         sys.exit(f"exercises.py: no exercises for {sys.argv[1:]}")

@@ -5,6 +5,7 @@ a spoofing kernel. These tests grade whole trees; run.py runs them last."""
 import json
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 
@@ -137,33 +138,36 @@ def student_tree_scores_core():
     expect(len(boots) == 6, "not every step booted under Bochs in the student tree")
 
 
-# A kernel that claims success without doing the work: each step says PASS,
-# and step05's selftest prints the line a passing self-test prints.
+# Kernels that claim success without doing the work, made from the reference:
+# step01 prints PASS where it should paint the screen and write its message,
+# and step05's selftest prints a passing self-test's line without checking.
 SPOOF = {
+    "step01-boot/kmain.c": (
+        "    for (int i = 0; i < COLS * ROWS; i++)\n        VGA_TEXT[i] = WHITE_ON_RED << 8 | ' ';\n",
+        "    debug_print(\"PASS: the screen is red\\n\");\n"),
     "step05-malloc/console.c": (
         "        heap_selftest(arg[0] ? arg : 0);",
         '        kprintf("PASS\\nheap self-test: 28 checks passed\\n");'),
 }
 
 
-@test("workshop", "a spoofing kernel, one that prints PASS and a passing self-test's line, "
-      "earns nothing")
+@test("workshop", "spoofing kernels, which print PASS or a passing self-test's line instead of "
+      "doing the work, earn nothing for it")
 def spoofing_kernel():
-    root = student_tree()
+    root = os.path.join(tempfile.mkdtemp(prefix="spoof-"), "course")
+    shutil.copytree(TOP, root, ignore=shutil.ignore_patterns(".git", "build", "out",
+                                                             "__pycache__"))
     for rel, (old, new) in SPOOF.items():
         path = os.path.join(root, rel)
         with open(path) as f:
             text = f.read()
-        expect(old in text, f"{rel}: the line to spoof is gone: {old.strip()}")
+        expect(old in text, f"{rel}: the code to spoof is gone: {old.strip()}")
         with open(path, "w") as f:
             f.write(text.replace(old, new))
-    for path in marked_files(root):
-        if os.path.basename(path) == "kmain.c":
-            with open(path) as f:
-                text = f.read()
-            with open(path, "w") as f:
-                f.write(text.replace(': ready\\n");', ': ready\\nPASS\\nall tests passed\\n");'))
-    results, run = grade(root, "--exercises-only")
-    expect(results["score"] == 0 and results["max_score"] > 0,
-           f"the spoofing kernel scored {results['score']}/{results['max_score']}:\n"
-           + "\n".join(t["name"] for t in results["tests"] if t["status"] == "passed"))
+    for args in (["--step", "01", "-k", "step01-paint"], ["--step", "05", "-k", "selftest NONCE"]):
+        results, run = grade(root, *args)
+        expect(results["max_score"] > 0, f"grade {' '.join(args)} graded nothing:\n"
+               + run.stdout[-2000:])
+        expect(results["score"] == 0, f"a spoofing kernel scored {results['score']}/"
+               f"{results['max_score']} with grade {' '.join(args)}:\n"
+               + "\n".join(t["name"] for t in results["tests"] if t["status"] == "passed"))
