@@ -2,7 +2,8 @@
 # own Makefile; these targets pick a step or run across all of them.
 #
 #   make run [STEP=NN]     boot the latest finished step (or step NN) in QEMU
-#   make test              every test of every finished step, and the harness
+#   make test [T=words]    every check of every finished step, the harness, the book
+#                          and the bench, on pytest (T: pytest -k, such as T=bochs)
 #   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
 #   make bochs [STEP=NN]   boot in Bochs
 #   make grade [STEP=NN] [T=exercise-or-words]
@@ -18,6 +19,10 @@
 # STEP given on the command line (or in the environment) limits grade to that step.
 GRADE_STEP = $(if $(filter command line environment,$(origin STEP)),--step $(STEP))
 
+# Debian's pytest (/usr/bin/pytest), on every core; the tests tell the learner
+# how to reproduce a failure from the folder make was typed in ($(PWD)).
+PYTEST = OS_TEST_ORIGIN="$(PWD)" pytest tests -n auto --dist loadgroup
+
 FINISHED := $(patsubst %/Makefile,%,$(sort $(wildcard step*-*/Makefile)))
 STEP     ?= $(patsubst step%,%,$(firstword $(subst -, ,$(lastword $(FINISHED)))))
 STEP_DIR := $(firstword $(filter step$(STEP)-% step0$(STEP)-%,$(FINISHED)))
@@ -27,7 +32,7 @@ run debug bochs: check-step
 
 test:
 	@tools/need test
-	@python3 tests/run.py $(if $(T),-k "$(T)")
+	@$(PYTEST) $(if $(T),-k "$(T)") $(ARGS)
 
 book:
 	@tools/need book
@@ -35,7 +40,7 @@ book:
 
 grade:
 	@tools/need test
-	@python3 tests/grade.py $(GRADE_STEP) $(if $(T),-k "$(T)") $(GRADE_ARGS)
+	@$(PYTEST) --grade -q --tb=no -rN $(GRADE_STEP) $(if $(T),-k "$(T)") $(ARGS) $(GRADE_ARGS)
 
 workshop:
 	@if [ -z "$(OUT)" ]; then echo "usage: make workshop OUT=folder"; exit 2; fi

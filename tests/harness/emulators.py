@@ -1,18 +1,12 @@
-"""The test harness: boot a step's disk image in QEMU or Bochs, watch it, read
-its screen and serial output, type on its keyboard, and name what went wrong.
+"""The emulators under test: QEMU (with its QMP client) and Bochs, each
+started headless with its output in files, and one way to wait on them.
 
-Every test boots a fresh emulator. Nothing waits for a fixed time: a test waits
-for text to appear, and gives up after a timeout.
-
-When a check fails, a Failure is raised with one of these kinds:
-  build failed   - make returned an error
-  triple fault   - the CPU reset (QEMU exits with status 0 under -no-reboot)
-  hang           - the expected output did not come before the timeout
-  kernel panic   - the kernel printed "KERNEL PANIC"
-  wrong output   - the kernel ran, but the screen or serial is not as expected
-The report shows the screen as text, the last serial lines and the command
-that reproduces the failure.
-"""
+Nothing waits for a fixed time. Machine.wait_until looks at the machine
+until what it waits for is there, and stops as soon as it is certain it
+never will be: the kernel panicked, the machine stopped or reset, the CPU
+halted with interrupts off (only an NMI could wake it), or, when the caller
+says the kernel should be busy answering, the CPU sat idle in hlt with
+nothing new printed. A timeout is the last resort."""
 
 import json
 import os
@@ -24,189 +18,12 @@ import subprocess
 import tempfile
 import time
 
-TOP = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .checks import Failure
+from .screen import COLS, ROWS, VGA_TEXT, Screen
+
 PANIC_MARK = "KERNEL PANIC"
-COLS, ROWS = 80, 25
-VGA_TEXT = 0xB8000
-
-COLOURS = ["black", "blue", "green", "cyan", "red", "magenta", "brown", "light grey",
-           "dark grey", "light blue", "light green", "light cyan", "light red",
-           "light magenta", "yellow", "white"]
-
-
-class Failure(Exception):
-    """A named failure: kind is one of the kinds listed above."""
-
-    def __init__(self, kind, message, machine=None):
-        super().__init__(message)
-        self.kind = kind
-        self.message = message
-        self.report = machine.report() if machine else ""
-
-    def __str__(self):
-        text = f"{self.kind}: {self.message}"
-        return text + ("\n" + self.report if self.report else "")
-
-
-def step_dir(step):
-    """'step01' or '01' or 'step01-boot' -> the step's folder."""
-    number = re.sub(r"\D", "", step)[:2]
-    for name in sorted(os.listdir(TOP)):
-        if name.startswith(f"step{number}-"):
-            return os.path.join(TOP, name)
-    raise ValueError(f"no step folder for {step!r}")
-
-
-def make(directory, *targets, cc=None, env=None):
-    """Run make quietly; raise 'build failed' with its output on error."""
-    command = ["make", "-C", directory, *targets]
-    if cc:
-        command.append(f"CC={cc}")
-    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=env)
-    if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-25:])
-        raise Failure("build failed", f"`{' '.join(command)}` failed:\n{tail}")
-    return result.stdout
-
-
-def copy_step(step, replace=None):
-    """Copy a step's sources into a fresh temporary tree (with tools/ beside it)
-    and return the copy's folder. replace maps file names to new contents."""
-    source = step_dir(step)
-    root = tempfile.mkdtemp(prefix="ostest-")
-    os.symlink(os.path.join(TOP, "tools"), os.path.join(root, "tools"))
-    target = os.path.join(root, os.path.basename(source))
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("build"))
-    for name, text in (replace or {}).items():
-        with open(os.path.join(target, name), "w") as f:
-            f.write(text)
-    return target
-
-
-class Screen:
-    """The 80x25 VGA text buffer: a character and an attribute byte per cell."""
-
-    def __init__(self, raw):
-        self.raw = raw
-        self.chars = [chr(raw[i]) if 32 <= raw[i] < 127 else " " for i in range(0, 4000, 2)]
-        self.attrs = [raw[i] for i in range(1, 4000, 2)]
-
-    def line(self, row):
-        return "".join(self.chars[row * COLS:(row + 1) * COLS]).rstrip()
-
-    def lines(self):
-        return [self.line(r) for r in range(ROWS)]
-
-    def text(self):
-        return "\n".join(self.lines()).rstrip("\n")
-
-    def attr(self, row, col):
-        return self.attrs[row * COLS + col]
-
-    def fg(self, row, col):
-        return self.attr(row, col) & 0x0F
-
-    def bg(self, row, col):
-        return self.attr(row, col) >> 4
-
-    def find(self, text):
-        """(row, col) of the first occurrence of text, or None."""
-        for row, line in enumerate(self.lines()):
-            col = line.find(text)
-            if col >= 0:
-                return row, col
-        return None
-
-    def boxed(self):
-        """The screen as text in a frame, for failure reports."""
-        bar = "+" + "-" * COLS + "+"
-        return "\n".join([bar] + [f"|{self.line(r):<{COLS}}|" for r in range(ROWS)] + [bar])
-
-    def colour_summary(self):
-        """'1920 cells white on red, 80 cells yellow on blue', most common first."""
-        counts = {}
-        for attr in self.attrs:
-            counts[attr] = counts.get(attr, 0) + 1
-        ranked = sorted(counts.items(), key=lambda item: -item[1])
-        return ", ".join(f"{n} cells {COLOURS[a & 15]} on {COLOURS[a >> 4]}" for a, n in ranked[:6])
-
-    def ansi(self):
-        """The screen with its colours, for a terminal."""
-        palette = [0, 4, 2, 6, 1, 5, 3, 7]  # VGA colour order -> ANSI colour order
-        out = []
-        for row in range(ROWS):
-            cells = []
-            for col in range(COLS):
-                a = self.attr(row, col)
-                fg, bg = a & 0x0F, (a >> 4) & 0x07
-                fg_code = (90 if fg & 8 else 30) + palette[fg & 7]
-                cells.append(f"\x1b[{fg_code};{40 + palette[bg]}m{self.chars[row * COLS + col]}")
-            out.append("".join(cells) + "\x1b[0m")
-        return "\n".join(out)
-
-
-def model_screen(text):
-    """The 25 lines a VGA console shows after printing text, by the rules the
-    drivers follow: \n, \r, \t to the next multiple of 8, \b never before
-    column 0, wrapping at column 80, scrolling by one row at the bottom."""
-    rows, row, col = [[" "] * COLS for _ in range(ROWS)], 0, 0
-
-    def newline():
-        nonlocal row, col
-        col, row = 0, row + 1
-        if row == ROWS:
-            rows.pop(0)
-            rows.append([" "] * COLS)
-            row = ROWS - 1
-
-    for char in text:
-        if char == "\n":
-            newline()
-        elif char == "\r":
-            col = 0
-        elif char == "\t":
-            col = (col + 8) & ~7
-            if col >= COLS:
-                newline()
-        elif char == "\b":
-            col = max(col - 1, 0)
-        else:
-            rows[row][col] = char
-            col += 1
-            if col == COLS:
-                newline()
-    return ["".join(r).rstrip() for r in rows], (row, col)
-
-
-def line_report(expected, actual, limit=12):
-    """Lines compared one by one: GOOD where they match, BAD where they
-    differ, MISSING where a line never came, EXTRA where one should not be.
-    Only the lines around a difference are shown. Empty if all match."""
-    rows = []
-    for i in range(max(len(expected), len(actual))):
-        e = expected[i] if i < len(expected) else None
-        a = actual[i] if i < len(actual) else None
-        if e == a:
-            rows.append((i, "GOOD", f"{e!r}"))
-        elif a is None:
-            rows.append((i, "MISSING", f"{e!r}"))
-        elif e is None:
-            rows.append((i, "EXTRA", f"{a!r}"))
-        else:
-            rows.append((i, "BAD", f"expected {e!r}\n" + " " * 19 + f"got      {a!r}"))
-    bad = [i for i, kind, _ in rows if kind != "GOOD"]
-    if not bad:
-        return ""
-    shown = [r for r in rows if any(abs(r[0] - b) <= 1 for b in bad)][:limit]
-    return "\n".join(f"  {kind:7} line {i:2}: {text}" for i, kind, text in shown)
-
-
-def expect_same_lines(expected, actual, what, machine=None):
-    """A 'wrong output' failure showing the lines that differ (GOOD/BAD/MISSING)."""
-    report = line_report(expected, actual)
-    expect(not report, f"{what}:\n" + report, machine)
-
+POLL = 0.02             # seconds between looks at the output
+REGISTER_POLL = 0.2     # seconds between looks at the CPU's state
 
 # QMP key names for the characters a test can type; shifted ones get "shift".
 KEYS = {" ": "spc", "\n": "ret", "\t": "tab", "\b": "backspace", "-": "minus", "=": "equal",
@@ -282,21 +99,47 @@ class Machine:
     def alive(self):
         return self.proc is not None and self.proc.poll() is None
 
-    def wait_for(self, text, timeout=10, source=None, count=1, panic_ok=False):
-        """Wait until text appears (count times) in the kernel's output
-        (source: 'serial' or 'debugcon'; default both). Returns the output.
-        A panic fails the wait, unless panic_ok (for tests that crash on purpose)."""
-        read = {"serial": self.serial, "debugcon": self.debugcon}.get(source, self.output)
+    # --- waiting: the one mechanism -------------------------------------------
+
+    def wait_until(self, condition, what, timeout=10, panic_ok=False, idle=None):
+        """Look at the machine until condition() returns something true, and
+        return it. what names the awaited thing for the report. A panic
+        fails the wait unless panic_ok; idle, in seconds, names a hang once
+        the CPU has sat in hlt that long with no new output (for waits where
+        the kernel should be working, not waiting for a key or a tick)."""
         deadline = time.monotonic() + timeout
+        self.hang_watch = HangWatch(self, idle)
         while True:
-            out = read()
             self.check_running(panic_ok)
-            if out.count(text) >= count:
-                return out
+            found = condition()
+            if found:
+                return found
+            why = self.hang_watch.certain()
+            if why:
+                # The output may have come just before the CPU stopped.
+                found = condition()
+                if found:
+                    return found
+                self.check_running(panic_ok)
+                raise Failure("hang", f"waited for {what}, and {why}", self)
             if time.monotonic() > deadline:
-                raise Failure("hang", f"waited {timeout} s for {text!r} on "
-                              f"{source or 'serial/0xE9'}, and it did not come", self)
-            time.sleep(0.02)
+                raise Failure("hang", f"waited {timeout} s for {what}, and it did not come", self)
+            time.sleep(POLL)
+
+    def wait_for(self, text, timeout=10, source=None, count=1, panic_ok=False, idle=None):
+        """Wait until text appears (count times) in the kernel's output
+        (source: 'serial' or 'debugcon'; default both). Returns the output."""
+        read = {"serial": self.serial, "debugcon": self.debugcon}.get(source, self.output)
+
+        def seen():
+            out = read()
+            return out if out.count(text) >= count else None
+        return self.wait_until(seen, f"{text!r} on {source or 'serial/0xE9'}", timeout,
+                               panic_ok, idle)
+
+    def halted(self):
+        """(halted, interrupts enabled), or None where the emulator cannot tell."""
+        return None
 
     def check_running(self, panic_ok=False):
         """Raise the right Failure if the kernel panicked or the machine stopped."""
@@ -347,6 +190,41 @@ class Machine:
 
     def __exit__(self, *exc):
         self.stop()
+
+
+class HangWatch:
+    """Decides when a wait is certain to be in vain, from the CPU's state:
+    halted with interrupts off is final; halted with interrupts on, with no
+    new output for `idle` seconds, is a kernel that waits for nothing."""
+
+    def __init__(self, machine, idle):
+        self.machine = machine
+        self.idle = idle
+        self.next_look = time.monotonic() + REGISTER_POLL
+        self.idle_since = None
+        self.output = None
+
+    def certain(self):
+        now = time.monotonic()
+        if now < self.next_look:
+            return None
+        self.next_look = now + REGISTER_POLL
+        state = self.machine.halted()
+        if state is None:
+            return None
+        halted, interrupts = state
+        if halted and not interrupts:
+            return "the CPU is halted with interrupts off: nothing can wake it"
+        if self.idle is None:
+            return None
+        output = self.machine.output()
+        if not halted or output != self.output:
+            self.idle_since, self.output = now, output
+            return None
+        if now - self.idle_since >= self.idle:
+            return (f"the CPU has been idle in hlt for {self.idle:g} s with nothing printed: "
+                    "the kernel is waiting for something that will not come")
+        return None
 
 
 class Qemu(Machine):
@@ -446,6 +324,12 @@ class Qemu(Machine):
                      re.findall(r"^([CDEFGS]S) =([0-9a-f]{4})", text, re.M)})
         regs["HLT"] = int(re.search(r"HLT=(\d)", text).group(1))
         return regs
+
+    def halted(self):
+        if not self.alive():
+            return None
+        regs = self.registers()
+        return bool(regs["HLT"]), bool(regs["EFL"] & 0x200)
 
     def type(self, text, delay=0.03):
         """Type text on the PS/2 keyboard, one key press at a time."""
@@ -586,37 +470,3 @@ error: action=report
 info: action=ignore
 debug: action=ignore
 """
-
-
-# The test registry: tests/run.py runs what the test modules register here.
-TESTS = []
-
-
-def test(group, name):
-    """Register a test. group is a step ('step01') or another group ('harness')."""
-    def register(function):
-        TESTS.append((group, name, function))
-        return function
-    return register
-
-
-def boot(step, timeout=10, **options):
-    """Start QEMU on a step's image and wait for its ready marker.
-    The caller stops it (use it in a with statement)."""
-    folder = step_dir(step)
-    tag = os.path.basename(folder)[:6]
-    machine = Qemu(os.path.join(folder, "build", "os.img"),
-                   reproduce=f"make -C {os.path.relpath(folder)} test", **options)
-    machine.start()
-    try:
-        machine.wait_for(f"{tag}: ready", timeout)
-    except Exception:
-        machine.stop()
-        raise
-    return machine
-
-
-def expect(condition, message, machine=None):
-    """A 'wrong output' failure unless condition holds."""
-    if not condition:
-        raise Failure("wrong output", message, machine)

@@ -9,9 +9,12 @@ import re
 import subprocess
 import time
 
-from harness import (Bochs, Failure, Qemu, boot, copy_step, expect, line_report, make, step_dir,
-                     test)
-from step04 import command
+import pytest
+
+from harness import (Bochs, Failure, Qemu, boot, command, copy_step, expect, line_report, make,
+                     make_command, step_dir)
+
+pytestmark = pytest.mark.group("step06")
 
 STEP = step_dir("step06")
 
@@ -54,17 +57,14 @@ def on_kernel(machine, name, args=(), stdin="", timeout=20):
     before = len(machine.serial())
     line = " ".join((name,) + tuple(args))
     machine.type(line + "\n" + stdin)
-    deadline = time.monotonic() + timeout
-    while True:
+
+    def ended():
         out = machine.serial()[before:]
         end = STATUS.search(out)
-        if end and end.group(1) == name:
-            break
-        machine.check_running()
-        if time.monotonic() > deadline:
-            raise Failure("hang", f"{line}: no 'exited' or 'killed' line after {timeout} s; "
-                          f"got {out[-300:]!r}", machine)
-        time.sleep(0.05)
+        return (out, end) if end and end.group(1) == name else None
+    # A program waiting for a key that never comes sits idle in hlt.
+    out, end = machine.wait_until(ended, f"{line}: an 'exited' or 'killed' line", timeout,
+                                  idle=2)
     text = out[:end.start() + 2].replace("\r\n", "\n")
     text = text.split("\n", 1)[1] if "\n" in text else ""     # the command's echo
     for typed in stdin.splitlines(keepends=True):
@@ -113,84 +113,71 @@ def programs():
                   for p in glob.glob(os.path.join(STEP, kind, "*.c")))
 
 
-def compare(name, args, stdin):
-    with boot("step06") as machine:
-        same_as_linux(machine, name, args, stdin)
-
-
-def register_programs():
+def compared_programs():
+    """(kind, label, name, args, stdin) for each program compared with Linux."""
     for name in programs():
         if name in ("badptr", "hostile") or linux_only(name):
             continue            # badptr and hostile have tests per case, below
         args, stdin = RUNS.get(name, ((), ""))
         label = " ".join((name,) + args)
         kind = "musl program" if source(name)[1] == "musl" else "user program"
-        test("step06", f"{kind} '{label}': same stdout and exit status as under qemu-i386")(
-            lambda name=name, args=args, stdin=stdin: compare(name, args, stdin))
+        yield pytest.param(kind, label, name, args, stdin, id="-".join((name,) + args))
 
 
-register_programs()
+@pytest.mark.parametrize("kind,label,name,args,stdin", compared_programs())
+@pytest.mark.title("{kind} '{label}': same stdout and exit status as under qemu-i386")
+def test_program(machine, kind, label, name, args, stdin):
+    same_as_linux(machine, name, args, stdin)
 
 
-def bad_pointer(case):
-    with boot("step06") as machine:
-        out, status = same_as_linux(machine, "badptr", (case,), "")
-        expect(out.count("-14") == 2, f"badptr {case}: write and read must both give "
-               f"-EFAULT (-14): {out!r}", machine)
-        console_answers(machine)
+@pytest.mark.parametrize("case", BAD_POINTERS)
+@pytest.mark.title("bad pointer '{case}': write and read give -EFAULT, as on Linux")
+def test_bad_pointer(machine, case):
+    out, status = same_as_linux(machine, "badptr", (case,), "")
+    expect(out.count("-14") == 2, f"badptr {case}: write and read must both give "
+           f"-EFAULT (-14): {out!r}", machine)
+    console_answers(machine)
 
 
-for _case in BAD_POINTERS:
-    test("step06", f"bad pointer '{_case}': write and read give -EFAULT, as on Linux")(
-        lambda case=_case: bad_pointer(case))
+@pytest.mark.parametrize("case", HOSTILE)
+@pytest.mark.title("hostile '{case}': the program is killed with a reason, the kernel goes on")
+def test_hostile(machine, case):
+    out, status = same_as_linux(machine, "hostile", (case,), "")
+    expect(isinstance(status, str), f"hostile {case} was not killed", machine)
+    console_answers(machine)
 
 
-def hostile(case):
-    with boot("step06") as machine:
-        out, status = same_as_linux(machine, "hostile", (case,), "")
-        expect(isinstance(status, str), f"hostile {case} was not killed", machine)
-        console_answers(machine)
+@pytest.mark.title("a user page fault names the address and eip: 'killed (page fault at ...)'")
+def test_fault_message(machine):
+    out, status = on_kernel(machine, "hostile", ("read-kernel",))
+    expect(re.fullmatch(r"killed \(page fault at 0x00010000, eip 0x0804[0-9a-f]{4}\)", status),
+           f"the kill message is {status!r}", machine)
 
 
-for _case in HOSTILE:
-    test("step06", f"hostile '{_case}': the program is killed with a reason, the kernel goes on")(
-        lambda case=_case: hostile(case))
+@pytest.mark.title("Esc stops a program that never ends, and the console answers again")
+def test_escape_stops_a_program(machine):
+    machine.type("spin\n")
+    machine.wait_for("spinning; press Esc", source="serial")
+    time.sleep(0.5)
+    expect("spin: " not in machine.serial().split("spinning")[-1],
+           "spin ended by itself", machine)
+    machine.press("esc")
+    machine.wait_for("spin: stopped (Esc pressed)\r\n", source="serial")
+    console_answers(machine)
 
 
-@test("step06", "a user page fault names the address and eip: 'killed (page fault at ...)'")
-def fault_message():
-    with boot("step06") as machine:
-        out, status = on_kernel(machine, "hostile", ("read-kernel",))
-        expect(re.fullmatch(r"killed \(page fault at 0x00010000, eip 0x0804[0-9a-f]{4}\)", status),
-               f"the kill message is {status!r}", machine)
-
-
-@test("step06", "Esc stops a program that never ends, and the console answers again")
-def escape_stops_a_program():
-    with boot("step06") as machine:
-        machine.type("spin\n")
-        machine.wait_for("spinning; press Esc", source="serial")
-        time.sleep(0.5)
-        expect("spin: " not in machine.serial().split("spinning")[-1],
-               "spin ended by itself", machine)
-        machine.press("esc")
-        machine.wait_for("spin: stopped (Esc pressed)\r\n", source="serial")
-        console_answers(machine)
-
-
-@test("step06", "the fuzzer: 10,000 random system calls, and the kernel stays up")
-def fuzz():
-    with boot("step06") as machine:
-        out, status = on_kernel(machine, "fuzz", ("12345", "10000"), timeout=120)
-        m = re.search(r"fuzz: done: (\d+) succeeded, (\d+) EFAULT, (\d+) EBADF, (\d+) ENOSYS, "
-                      r"(\d+) other, (\d+) skipped", out)
-        expect(m and status == 0, f"the fuzzer did not finish: {out[-300:]!r}, status {status}",
-               machine)
-        counts = list(map(int, m.groups()))
-        expect(sum(counts) == 10000, f"the counts add up to {sum(counts)}, not 10000", machine)
-        expect(counts[1] > 0 and counts[3] > 0, f"no EFAULT or no ENOSYS among {counts}: "
-               "the fuzzer is not reaching the checks", machine)
-        console_answers(machine)
+@pytest.mark.title("the fuzzer: 10,000 random system calls, and the kernel stays up")
+def test_fuzz(machine):
+    out, status = on_kernel(machine, "fuzz", ("12345", "10000"), timeout=120)
+    m = re.search(r"fuzz: done: (\d+) succeeded, (\d+) EFAULT, (\d+) EBADF, (\d+) ENOSYS, "
+                  r"(\d+) other, (\d+) skipped", out)
+    expect(m and status == 0, f"the fuzzer did not finish: {out[-300:]!r}, status {status}",
+           machine)
+    counts = list(map(int, m.groups()))
+    expect(sum(counts) == 10000, f"the counts add up to {sum(counts)}, not 10000", machine)
+    expect(counts[1] > 0 and counts[3] > 0, f"no EFAULT or no ENOSYS among {counts}: "
+           "the fuzzer is not reaching the checks", machine)
+    console_answers(machine)
 
 
 ERRNO_NAMES = {"9": "EBADF", "12": "ENOMEM", "14": "EFAULT", "22": "EINVAL", "25": "ENOTTY",
@@ -229,42 +216,45 @@ def trace_matches(name, args, vary=()):
         return out
 
 
-@test("step06", "trace hello: the same calls and results as qemu-i386 -strace, in strace's form")
-def trace_hello():
+@pytest.mark.title("trace hello: the same calls and results as qemu-i386 -strace, in strace's form")
+def test_trace_hello(built):
+    built("step06")
     out = trace_matches("hello", ())
     expect('write(1, "hello, world\\n", 13) = 13\n' in out, f"no strace-style write line: {out!r}")
 
 
-@test("step06", "trace badfd and badptr: errors shown as strace does (-1 EBADF, -1 EFAULT)")
-def trace_errors():
+@pytest.mark.title("trace badfd and badptr: errors shown as strace does (-1 EBADF, -1 EFAULT)")
+def test_trace_errors(built):
+    built("step06")
     out = trace_matches("badfd", ())
     expect("write(7, \"abc\", 3) = -1 EBADF (Bad file descriptor)" in out, f"{out!r}")
     out = trace_matches("badptr", ("null",))
     expect("write(1, NULL, 5) = -1 EFAULT (Bad address)" in out, f"{out!r}")
 
 
-@test("step06", "trace printf (musl): the same calls as qemu-i386 -strace, results alike "
-      "but for the thread id")
-def trace_musl():
+@pytest.mark.title("trace printf (musl): the same calls as qemu-i386 -strace, results alike "
+                   "but for the thread id")
+def test_trace_musl(built):
+    built("step06")
     out = trace_matches("printf", (), vary={"set_tid_address"})
     for call in ("set_thread_area(", "set_tid_address(", "ioctl(1, 0x5413,", "writev(1,"):
         expect(call in out, f"no {call} in the trace of a musl program: {out!r}")
     expect("= -1 ENOTTY (Inappropriate ioctl for device)" in out, f"{out!r}")
 
 
-@test("step06", "ls lists every program in user/ and musl/, and an unknown name gets a message")
-def ls():
-    with boot("step06") as machine:
-        out = command(machine, "ls")
-        for name in programs():
-            expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
-                   f"ls does not list {name}: {out!r}", machine)
-        out = command(machine, "nosuchprogram")
-        expect("unknown command 'nosuchprogram'" in out, f"{out!r}", machine)
+@pytest.mark.title("ls lists every program in user/ and musl/, and an unknown name gets a message")
+def test_ls(machine):
+    out = command(machine, "ls")
+    for name in programs():
+        expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
+               f"ls does not list {name}: {out!r}", machine)
+    out = command(machine, "nosuchprogram")
+    expect("unknown command 'nosuchprogram'" in out, f"{out!r}", machine)
 
 
-@test("step06", "a new user/NAME.c is built, put in the image, listed and run")
-def new_program():
+@pytest.mark.title("a new user/NAME.c is built, put in the image, listed and run")
+def test_new_program(built):
+    built("step06")
     source = '#include "lib.h"\n\nint main(void)\n{\n    print("new program\\n");\n    return 7;\n}\n'
     folder = copy_step("step06", {"user/newprog.c": source})
     make(folder, "all")
@@ -276,12 +266,13 @@ def new_program():
                machine)
 
 
-@test("step06", "Bochs boots step06 and runs hello in ring 3 (make AUTORUN=hello)")
-def bochs_runs_a_program():
+@pytest.mark.title("Bochs boots step06 and runs hello in ring 3 (make AUTORUN=hello)")
+def test_bochs_runs_a_program(built):
+    built("step06")
     folder = copy_step("step06")
     make(folder, "all", env=dict(os.environ, AUTORUN="hello"))
     with Bochs(os.path.join(folder, "build", "os.img"),
-               reproduce="make -C step06-syscalls bochs AUTORUN=hello") as machine:
+               reproduce=make_command(STEP, "bochs", "AUTORUN=hello")) as machine:
         machine.wait_for("hello: exited with status 0", timeout=90, source="serial")
         expect("hello, world\r\n" in machine.serial(), "hello printed nothing under Bochs",
                machine)

@@ -1,17 +1,23 @@
 """The workshop: exercise markers, the student tree tools/workshop writes,
-and the autograder (tests/grade.py) on the reference, the student tree and
-a spoofing kernel. These tests grade whole trees; run.py runs them last."""
+and the autograder (make grade: tests/grading.py) on the reference, the
+student tree and a spoofing kernel. The checks that grade whole trees run
+on one worker, one after the other, each grader with both cores."""
 
 import json
 import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 
+import pytest
+
 import exercises
-import harness
-from harness import TOP, Failure, expect, test
+import grading
+from harness import TOP, Failure, expect
+
+pytestmark = [pytest.mark.group("workshop"), pytest.mark.xdist_group("workshop")]
 
 SOURCES = (".c", ".h", ".asm")
 
@@ -27,9 +33,9 @@ def marked_files(root):
                         yield os.path.join(base, name)
 
 
-@test("workshop", "exercise markers: each region is in tests/exercises.py, and each exercise "
-      "has a region, tests, and a book section")
-def markers():
+@pytest.mark.title("exercise markers: each region is in tests/exercises.py, and each exercise "
+                   "has a region, tests, and a book section")
+def test_markers(request):
     found = {}
     for path in marked_files(TOP):
         with open(path) as f:
@@ -43,7 +49,7 @@ def markers():
     listed = [e[0] for e in exercises.EXERCISES]
     expect(sorted(found) == sorted(listed), f"marked in the code: {sorted(found)}; listed in "
            f"tests/exercises.py: {sorted(listed)}")
-    names = {(g, n) for g, n, _ in harness.TESTS}
+    names = {(g, n) for g, n, _ in request.session.checks}
     for eid, task, (chapter, section), tests in exercises.EXERCISES:
         step = eid[:6]
         expect(any(p.startswith(step) for p in found[eid]),
@@ -61,22 +67,21 @@ def markers():
            f"exercises per step: {per_step}; each step needs at least 3")
 
 
-@test("workshop", "GitHub Classroom's autograding.json gives each step its points")
-def classroom_json():
+@pytest.mark.title("GitHub Classroom's autograding.json gives each step its points")
+def test_classroom_json(request):
     path = os.path.join(TOP, ".github", "classroom", "autograding.json")
-    expected = subprocess.run(["python3", os.path.join(TOP, "tests", "grade.py"), "--classroom"],
-                              stdout=subprocess.PIPE, text=True).stdout
+    expected = grading.classroom(request.session.checks)
     with open(path) as f:
         actual = f.read()
     expect(actual == expected, "the points in .github/classroom/autograding.json are out of "
-           "date: run python3 tests/grade.py --classroom > .github/classroom/autograding.json")
+           "date: run  make grade ARGS=\"--classroom .github/classroom/autograding.json\"")
 
 
 def grade(root, *args, timeout=900):
     """Run root's grader; returns its Gradescope results and its output."""
     results = os.path.join(tempfile.mkdtemp(prefix="grade-"), "results.json")
-    command = ["python3", os.path.join(root, "tests", "grade.py"), "--gradescope", results,
-               *args]
+    command = [sys.executable, "-m", "pytest", os.path.join(root, "tests"), "--grade",
+               "-n", "2", "-q", "--tb=no", "--gradescope", results, *args]
     run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                          timeout=timeout, cwd=root)
     if not os.path.exists(results):
@@ -94,11 +99,11 @@ def split(results):
     return ex, core
 
 
-@test("workshop", "the reference scores full marks on every exercise's tests, with JUnit and "
-      "Gradescope reports")
-def reference_full_marks():
+@pytest.mark.title("the reference scores full marks on every exercise's tests, with JUnit and "
+                   "Gradescope reports")
+def test_reference_full_marks():
     junit = os.path.join(tempfile.mkdtemp(prefix="junit-"), "junit.xml")
-    results, run = grade(TOP, "--exercises-only", "--junit", junit)
+    results, run = grade(TOP, "--exercises-only", "--junitxml", junit)
     expect(run.returncode == 0 and results["score"] == results["max_score"] > 0,
            f"the reference scored {results['score']}/{results['max_score']}:\n"
            + "\n".join(run.stdout.splitlines()[-40:]))
@@ -120,9 +125,9 @@ def student_tree():
     return out
 
 
-@test("workshop", "a student tree builds and boots every step, scores exactly the core tests' "
-      "points, and fails every exercise test")
-def student_tree_scores_core():
+@pytest.mark.title("a student tree builds and boots every step, scores exactly the core tests' "
+                   "points, and fails every exercise test")
+def test_student_tree_scores_core():
     root = student_tree()
     results, run = grade(root)
     ex, core = split(results)
@@ -151,9 +156,9 @@ SPOOF = {
 }
 
 
-@test("workshop", "spoofing kernels, which print PASS or a passing self-test's line instead of "
-      "doing the work, earn nothing for it")
-def spoofing_kernel():
+@pytest.mark.title("spoofing kernels, which print PASS or a passing self-test's line instead "
+                   "of doing the work, earn nothing for it")
+def test_spoofing_kernel():
     root = os.path.join(tempfile.mkdtemp(prefix="spoof-"), "course")
     shutil.copytree(TOP, root, ignore=shutil.ignore_patterns(".git", "build", "out",
                                                              "__pycache__"))
@@ -164,7 +169,7 @@ def spoofing_kernel():
         expect(old in text, f"{rel}: the code to spoof is gone: {old.strip()}")
         with open(path, "w") as f:
             f.write(text.replace(old, new))
-    for args in (["--step", "01", "-k", "step01-paint"], ["--step", "05", "-k", "selftest NONCE"]):
+    for args in (["--step", "01", "-k", "step01-paint"], ["--step", "05", "-k", "selftest"]):
         results, run = grade(root, *args)
         expect(results["max_score"] > 0, f"grade {' '.join(args)} graded nothing:\n"
                + run.stdout[-2000:])

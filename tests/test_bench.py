@@ -10,10 +10,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import xml.etree.ElementTree
 
-from harness import TOP, Failure, copy_step, make, test
+import pytest
+
+from harness import TOP, Failure, copy_step, locked, make
+
+pytestmark = pytest.mark.group("bench")
 
 BENCH = os.path.join(TOP, "bench")
 PROGRAM = os.path.join(BENCH, "build", "heap_bench")
@@ -24,14 +27,11 @@ ROW = re.compile(rf"(?P<trace>{'|'.join(TRACES)})\s+(?P<ops>\d+)\s+{NUMBER} M\s+
                  rf"\s+{NUMBER}\s+{NUMBER}\s+{NUMBER}")
 TARGET = re.compile(rf"(?P<trace>{'|'.join(TRACES)})\s+ratio {NUMBER} (met|not met),"
                     rf"\s+footprint/live {NUMBER} (met|not met)")
-# Both tests build bench/build/; run.py runs tests side by side, and two makes
-# writing the same objects at once could break each other's build.
-BUILDING = threading.Lock()
 
 
-@test("bench", "bench: the allocator benchmark runs (one quick repetition)")
-def bench_runs():
-    with BUILDING:
+@pytest.mark.title("bench: the allocator benchmark runs (one quick repetition)")
+def test_heap_bench_runs():
+    with locked(BENCH):     # both checks build bench/build/
         make(BENCH, "all")
     args = ["-n", str(OPS), "-r", "1"]
     result = subprocess.run([PROGRAM, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
@@ -80,11 +80,11 @@ def finished_steps():
             and os.path.exists(os.path.join(TOP, name, "Makefile"))]
 
 
-@test("bench", "bench: a quick run prints the table and writes results.md and results.svg")
-def bench_quick_run():
+@pytest.mark.title("bench: a quick run prints the table and writes results.md and results.svg")
+def test_bench_quick_run():
     committed = os.path.join(BENCH, "results.md")
     before = os.path.getmtime(committed) if os.path.exists(committed) else None
-    with BUILDING:
+    with locked(BENCH):
         make(BENCH, "all")      # so bench.py's own make has nothing left to do
     with tempfile.TemporaryDirectory(prefix="bench-test-") as out:
         command = [sys.executable, DRIVER, "--quick", "--out", out]

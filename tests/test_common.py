@@ -6,7 +6,12 @@ import re
 import socket
 import subprocess
 
-from harness import (Bochs, Failure, Qemu, TESTS, copy_step, expect, make, step_dir, test)
+import pytest
+
+from harness import (Bochs, Failure, Qemu, copy_step, expect, finished_steps, make, make_command,
+                     step_dir)
+
+STEPS = finished_steps()
 
 BLOB = "/* A large constant array, to make the kernel big. */\nconst unsigned char big_blob[{size}] = {{ [0] = 0xA5, [{last}] = 0x5A }};\n"
 
@@ -72,7 +77,7 @@ def builds_clean(step, cc):
 
 def boots_under_bochs(step):
     image = os.path.join(step_dir(step), "build", "os.img")
-    with Bochs(image, reproduce=f"make -C {step_dir(step)} bochs") as machine:
+    with Bochs(image, reproduce=make_command(step_dir(step), "bochs")) as machine:
         machine.wait_for(f"{step}: ready", timeout=60)
 
 
@@ -144,27 +149,52 @@ def step_rule(step, previous):
     expect(not stale, f"the README lists files that {step} does not have: {', '.join(stale)}")
 
 
-def register(step, previous):
-    test(step, "image: boot signature, whole sectors, kernel after the boot sector")(
-        lambda: image_checks(step))
-    test(step, "loader: a kernel near the 448 KiB limit is loaded to its last byte")(
-        lambda: big_kernel_loads_whole(step))
-    test(step, "loader: a kernel too big to load stops the build")(
-        lambda: too_big_kernel_refused(step))
-    for cc in ("clang", "gcc"):
-        test(step, f"builds warning-free with CC={cc}")(lambda cc=cc: builds_clean(step, cc))
-    test(step, "boots under Bochs")(lambda: boots_under_bochs(step))
-    test(step, "make debug: gdb stops at kmain and reads memory")(lambda: gdb_stops_at_kmain(step))
-    if previous:
-        test(step, f"step-to-step rule: changes from {previous} are listed")(
-            lambda: step_rule(step, previous))
+# Each check runs for every finished step: the `step` parameter is its group.
+each_step = pytest.mark.parametrize("step", STEPS)
 
 
-def _register_all():
-    from run import finished_steps
-    steps = finished_steps()
-    for i, step in enumerate(steps):
-        register(step, steps[i - 1] if i else None)
+@each_step
+@pytest.mark.title("image: boot signature, whole sectors, kernel after the boot sector")
+def test_image(built, step):
+    built(step)
+    image_checks(step)
 
 
-_register_all()
+@each_step
+@pytest.mark.title("loader: a kernel near the 448 KiB limit is loaded to its last byte")
+def test_big_kernel_loads_whole(built, step):
+    built(step)
+    big_kernel_loads_whole(step)
+
+
+@each_step
+@pytest.mark.title("loader: a kernel too big to load stops the build")
+def test_too_big_kernel_refused(step):
+    too_big_kernel_refused(step)
+
+
+@each_step
+@pytest.mark.parametrize("cc", ["clang", "gcc"])
+@pytest.mark.title("builds warning-free with CC={cc}")
+def test_builds_clean(step, cc):
+    builds_clean(step, cc)
+
+
+@each_step
+@pytest.mark.title("boots under Bochs")
+def test_boots_under_bochs(built, step):
+    built(step)
+    boots_under_bochs(step)
+
+
+@each_step
+@pytest.mark.title("make debug: gdb stops at kmain and reads memory")
+def test_gdb_stops_at_kmain(built, step):
+    built(step)
+    gdb_stops_at_kmain(step)
+
+
+@pytest.mark.parametrize("step,previous", list(zip(STEPS[1:], STEPS)))
+@pytest.mark.title("step-to-step rule: changes from {previous} are listed")
+def test_step_rule(step, previous):
+    step_rule(step, previous)

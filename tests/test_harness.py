@@ -1,10 +1,14 @@
 """The harness names a broken kernel correctly. Each test builds a copy of
 step01 with a broken kmain.c and checks the kind of the failure."""
 
-from harness import Failure, Qemu, copy_step, make, test
 import os
 
-import step01
+import pytest
+
+from harness import Failure, Qemu, copy_step, make
+from test_step01 import check_red_screen
+
+pytestmark = pytest.mark.group("harness")
 
 BROKEN = {
     "triple fault": """void kmain(void)
@@ -44,7 +48,7 @@ def named(kind):
         build = os.path.join(folder, "build")
         with Qemu(os.path.join(build, "os.img")) as machine:
             machine.wait_for("step01: ready", timeout=3)
-            step01.check_red_screen(machine)
+            check_red_screen(machine)
     except Failure as failure:
         if failure.kind != kind:
             raise Failure("wrong output", f"a kernel broken as '{kind}' was named "
@@ -56,12 +60,14 @@ def named(kind):
     raise Failure("wrong output", f"a kernel broken as '{kind}' passed the step01 checks")
 
 
-for _kind in BROKEN:
-    test("harness", f"a broken kernel is named: {_kind}")(lambda kind=_kind: named(kind))
+@pytest.mark.parametrize("kind", BROKEN, ids=[k.replace(" ", "-") for k in BROKEN])
+@pytest.mark.title("a broken kernel is named: {kind}")
+def test_named(kind):
+    named(kind)
 
 
-@test("harness", "a triple fault report names the faulting instruction")
-def triple_fault_chain():
+@pytest.mark.title("a triple fault report names the faulting instruction")
+def test_triple_fault_chain():
     failure = named("triple fault")
     if "breakpoint" not in str(failure) or "kmain+" not in str(failure):
         raise Failure("wrong output", "the report does not name the int3 in kmain:\n" + str(failure))

@@ -2,29 +2,27 @@
 has every chapter, the EPUB is well formed, and a stale listing stops the
 build. The book is built once, into a temporary folder, for all these tests."""
 
-import atexit
 import html
-import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import tempfile
-import threading
-import time
-import urllib.error
 import urllib.parse
-import urllib.request
 import zipfile
 
-from harness import TOP, Failure, expect, test
+import pytest
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service as ChromeService
+
+from harness import TOP, Failure, expect
+
+# One worker runs all of the book's checks, so the book is built once.
+pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
 
 BOOK = os.path.join(TOP, "book")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--no-first-run", "--disable-component-update", "--disable-sync"]
-_lock = threading.Lock()
-_build = {}
 
 
 def chapter_titles():
@@ -37,26 +35,29 @@ def chapter_titles():
     return titles
 
 
-def built():
-    """The output folder of one `make book` shared by the tests of this run."""
-    with _lock:
-        if not _build:
-            out = tempfile.mkdtemp(prefix="booktest-")
-            atexit.register(shutil.rmtree, out, True)
-            command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
-            result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    text=True)
-            _build.update(out=out, result=result, command=" ".join(command))
-    result = _build["result"]
+@pytest.fixture(scope="module")
+def book_build():
+    """One `make book`, into a temporary folder, for the module's checks."""
+    with tempfile.TemporaryDirectory(prefix="booktest-") as out:
+        command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+        yield out, result, " ".join(command)
+
+
+@pytest.fixture
+def built(book_build):
+    """The book's output folder; a failed build fails each check that needs it."""
+    out, result, command = book_build
     if result.returncode != 0:
         tail = "\n".join(result.stdout.splitlines()[-25:])
-        raise Failure("build failed", f"`{_build['command']}` failed:\n{tail}")
-    return _build["out"]
+        raise Failure("build failed", f"`{command}` failed:\n{tail}")
+    return out
 
 
-@test("book", "make book builds the website, the PDF and the EPUB")
-def builds():
-    out = built()
+@pytest.mark.title("make book builds the website, the PDF and the EPUB")
+def test_builds(built):
+    out = built
     for path in ("html/index.html", "book.pdf", "book.epub"):
         expect(os.path.getsize(os.path.join(out, path)) > 0, f"make book made no {path}")
     pages = sorted(f for f in os.listdir(os.path.join(out, "html")) if f.endswith(".html"))
@@ -64,60 +65,18 @@ def builds():
            f"expected a page per chapter ({len(chapter_titles())}) and index.html, found {pages}")
 
 
-# --- the website, in headless Chromium driven over WebDriver -----------------
+# --- the website, in headless Chromium driven by selenium --------------------
 
-class WebDriver:
-    def __init__(self):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            self.port = s.getsockname()[1]
-        self.profile = tempfile.mkdtemp(prefix="booktest-chromium-")
-        self.proc = subprocess.Popen(["chromedriver", f"--port={self.port}"],
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                if self.call("GET", "/status")["value"].get("ready"):
-                    break
-            except (urllib.error.URLError, ConnectionError, OSError):
-                pass
-            if time.monotonic() > deadline:
-                self.close()
-                raise Failure("hang", "chromedriver did not answer within 20 s")
-            time.sleep(0.1)
-        options = {"binary": shutil.which("chromium") or "/usr/bin/chromium",
-                   "args": CHROMIUM_ARGS + [f"--user-data-dir={self.profile}"]}
-        caps = {"capabilities": {"alwaysMatch": {"browserName": "chrome",
-                                                 "goog:chromeOptions": options,
-                                                 "goog:loggingPrefs": {"browser": "ALL"}}}}
-        self.session = self.call("POST", "/session", caps)["value"]["sessionId"]
-
-    def call(self, method, path, body=None):
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(f"http://127.0.0.1:{self.port}{path}", data=data,
-                                         method=method,
-                                         headers={"Content-Type": "application/json"})
-        try:
-            with urllib.request.urlopen(request, timeout=30) as response:
-                return json.load(response)
-        except urllib.error.HTTPError as error:
-            raise Failure("wrong output", f"WebDriver {method} {path}: {error.read().decode()[:500]}")
-
-    def do(self, method, path, body=None):
-        return self.call(method, f"/session/{self.session}{path}", body)["value"]
-
-    def close(self):
-        try:
-            if getattr(self, "session", None):
-                self.call("DELETE", f"/session/{self.session}")
-        except Exception:
-            pass
-        self.proc.terminate()
-        try:
-            self.proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.proc.kill()
-        shutil.rmtree(self.profile, ignore_errors=True)
+def chromium():
+    """Headless Chromium under chromedriver, its console log kept."""
+    options = webdriver.ChromeOptions()
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
+    for arg in CHROMIUM_ARGS:
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = ChromeService(executable_path=shutil.which("chromedriver") or
+                                      "/usr/bin/chromedriver")
+    return webdriver.Chrome(options=options, service=service)
 
 
 PAGE_SCRIPT = """
@@ -132,18 +91,18 @@ return {
 """
 
 
-@test("book", "every HTML page loads in Chromium: no console errors, images load, internal links resolve")
-def html_pages():
-    folder = os.path.join(built(), "html")
+@pytest.mark.title("every HTML page loads in Chromium: no console errors, images load, internal links resolve")
+def test_html_pages(built):
+    folder = os.path.join(built, "html")
     pages = sorted(f for f in os.listdir(folder) if f.endswith(".html"))
-    driver = WebDriver()
+    driver = chromium()
     problems, seen = [], {}
     try:
         for page in pages:
-            driver.do("POST", "/url", {"url": "file://" + os.path.join(folder, page)})
-            info = driver.do("POST", "/execute/sync", {"script": PAGE_SCRIPT, "args": []})
+            driver.get("file://" + os.path.join(folder, page))
+            info = driver.execute_script(PAGE_SCRIPT)
             seen[page] = info
-            for entry in driver.do("POST", "/se/log", {"type": "browser"}):
+            for entry in driver.get_log("browser"):
                 if entry.get("level") == "SEVERE":
                     problems.append(f"{page}: console error: {entry.get('message')}")
             for src, complete, width in info["images"]:
@@ -153,7 +112,7 @@ def html_pages():
                 if re.match(r"^(https?:)?//", url or ""):
                     problems.append(f"{page}: loads {url} from the network; the book must work offline")
     finally:
-        driver.close()
+        driver.quit()
     for page, info in seen.items():
         for href in info["links"]:
             if re.match(r"^[a-z][a-z0-9+.-]*:", href):
@@ -170,9 +129,9 @@ def html_pages():
 
 # --- the PDF and the EPUB -----------------------------------------------------
 
-@test("book", "the PDF has every chapter, each starting a page")
-def pdf():
-    path = os.path.join(built(), "book.pdf")
+@pytest.mark.title("the PDF has every chapter, each starting a page")
+def test_pdf(built):
+    path = os.path.join(built, "book.pdf")
     info = subprocess.run(["pdfinfo", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     expect(info.returncode == 0, f"pdfinfo cannot read {path}:\n{info.stdout}")
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
@@ -191,9 +150,9 @@ def pdf():
     expect(numbers == expected, f"the PDF has chapters {numbers}, expected {expected}")
 
 
-@test("book", "the EPUB is well formed: mimetype first and stored, container, manifest")
-def epub():
-    path = os.path.join(built(), "book.epub")
+@pytest.mark.title("the EPUB is well formed: mimetype first and stored, container, manifest")
+def test_epub(built):
+    path = os.path.join(built, "book.epub")
     with zipfile.ZipFile(path) as z:
         first = z.infolist()[0]
         expect(first.filename == "mimetype", f"the first entry is {first.filename}, not mimetype")
@@ -229,8 +188,8 @@ def run_filter(markdown):
                               text=True, env=dict(os.environ, BOOK_ROOT=TOP))
 
 
-@test("book", "a listing of a missing function, file or pattern stops the build, naming it")
-def stale_listing():
+@pytest.mark.title("a listing of a missing function, file or pattern stops the build, naming it")
+def test_stale_listing():
     good = run_filter('```{.c include="step02-vga/vga.c" function="vga_puts"}\n```\n')
     expect(good.returncode == 0 and "numberSource" in good.stdout and "vga_putc" in good.stdout,
            f"the filter could not include vga_puts:\n{good.stderr}")

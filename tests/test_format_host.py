@@ -5,15 +5,16 @@ cases and compares random formats with the host's snprintf."""
 import os
 import re
 import subprocess
-import threading
 
-from harness import TOP, Failure, make, test
+import pytest
+
+from harness import TOP, Failure, locked, make
+
+pytestmark = pytest.mark.group("step03")
 
 HOST = os.path.join(TOP, "tests", "host")
 SANITIZER = re.compile(r"Sanitizer|runtime error:")
 
-# The tests may run at the same time; one build at a time in tests/host.
-build_lock = threading.Lock()
 
 
 def excerpt(output):
@@ -36,7 +37,7 @@ def run_host_test(name, reproduce, *args):
     """Build and run tests/host/build/NAME with args; a 'wrong output'
     failure unless it ends with 'N passed, 0 failed'. reproduce is the make
     target that runs it by hand."""
-    with build_lock:
+    with locked(HOST):    # the tests may run at the same time
         make(HOST, f"build/{name}")
     command = [os.path.join(HOST, "build", name), *args]
     result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -56,11 +57,11 @@ def run_format_test(*args):
     return run_host_test("format_test", "test", *args)
 
 
-@test("step03", "format core: unit tests on the host (ASan, UBSan)")
-def format_unit_tests():
+@pytest.mark.title("format core: unit tests on the host (ASan, UBSan)")
+def test_format_unit():
     run_format_test("-u")
 
 
-@test("step03", "format core: 100,000 random formats match the host's snprintf (ASan, UBSan)")
-def format_random_formats():
+@pytest.mark.title("format core: 100,000 random formats match the host's snprintf (ASan, UBSan)")
+def test_format_random():
     run_format_test("-r", "100000")

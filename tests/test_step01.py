@@ -1,0 +1,52 @@
+"""step01-boot: the screen is red, the message is there, the CPU is in
+protected mode, and the kernel sits halted instead of resetting.
+
+The three checks only look, so they share one boot."""
+
+import time
+
+import pytest
+
+from harness import COLOURS, expect, symbolize
+
+pytestmark = pytest.mark.group("step01")
+
+RED = 4
+MESSAGE = "Hello from kmain"
+
+
+def check_red_screen(machine):
+    screen = machine.screen()
+    wrong = [i for i, attr in enumerate(screen.attrs) if attr >> 4 != RED]
+    if wrong:
+        row, col = divmod(wrong[0], 80)
+        expect(False, f"{len(wrong)} of 2000 cells do not have a red background; the first "
+               f"is row {row}, column {col}: {COLOURS[screen.bg(row, col)]}", machine)
+    expect(screen.find(MESSAGE), f"the message {MESSAGE!r} is not on the screen", machine)
+
+
+@pytest.mark.title("every one of the 2,000 cells is red, and the message shows")
+def test_red_screen(shared_machine):
+    check_red_screen(shared_machine)
+
+
+@pytest.mark.title("the CPU runs in 32-bit protected mode (CR0.PE, CS = 0x08)")
+def test_protected_mode(shared_machine):
+    machine = shared_machine
+    regs = machine.registers()
+    expect(regs["CR0"] & 1, f"CR0 is {regs['CR0']:#x}: the PE bit is clear", machine)
+    expect(regs["CS"] == 0x08, f"CS is {regs['CS']:#x}, not the kernel code segment 0x08",
+           machine)
+
+
+@pytest.mark.title("still alive after 3 s: halted in kmain, not reset")
+def test_halted_not_reset(shared_machine):
+    machine = shared_machine
+    time.sleep(max(0, 3 - (time.monotonic() - machine.ready_at)))
+    machine.check_running()
+    regs = machine.registers()
+    expect(regs["HLT"] == 1, "the CPU is not halted: it should sit in hlt", machine)
+    where = symbolize(machine.elf, regs["EIP"])
+    expect(where.startswith("(in kmain+"), f"the CPU is halted at {regs['EIP']:#x} "
+           f"{where or '(outside the kernel)'}, not in kmain's own loop", machine)
+    check_red_screen(machine)

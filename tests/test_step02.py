@@ -1,0 +1,87 @@
+"""step02-vga: the VGA driver's colours, scrolling, tabs, backspace and
+hardware cursor, checked by reading the text buffer.
+
+kmain prints its demonstration once and waits: the checks only look at the
+screen and port 0xE9, so they share one boot."""
+
+import re
+
+import pytest
+
+from harness import COLOURS, expect, expect_same_lines, model_screen
+
+pytestmark = pytest.mark.group("step02")
+
+BLUE, YELLOW = 1, 14
+REPORT = re.compile(r"(.*)\nstep02: cursor row (\d+) column (\d+)\nstep02: ready\n", re.S)
+
+
+def printed(machine):
+    """What kmain printed (mirrored to port 0xE9), and the cursor it reported."""
+    match = REPORT.search(machine.debugcon())
+    expect(match, "port 0xE9 does not end with the cursor report and the ready line", machine)
+    return match.group(1), (int(match.group(2)), int(match.group(3)))
+
+
+@pytest.mark.title("the screen shows what was printed (\\n \\r \\t \\b, wrapping, scrolling)")
+def test_screen_matches_model(shared_machine):
+    machine = shared_machine
+    text, _ = printed(machine)
+    expected, _ = model_screen(text)
+    expect_same_lines(expected, machine.screen().lines(),
+                      "the screen differs from what was printed", machine)
+
+
+@pytest.mark.title("after more than 25 lines the first ones scrolled away, the last is at the bottom")
+def test_scrolling(shared_machine):
+    machine = shared_machine
+    screen = machine.screen()
+    for n in (1, 2, 3):
+        expect(not screen.find(f"line {n:02} of 20"), f"line {n:02} should have scrolled away",
+               machine)
+    expect(screen.find("line 04 of 20") == (0, 11), "line 04 should now be the top row",
+           machine)
+    expect(screen.line(24).startswith("step02: a VGA text driver"),
+           "the last line printed is not on the bottom row", machine)
+
+
+@pytest.mark.title("colours: 16 swatches, a blue screen, a yellow last line, blank rows in the current colours")
+def test_colours(shared_machine):
+    machine = shared_machine
+    screen = machine.screen()
+    top, _ = screen.find(" black ")
+    for c in range(16):
+        row, col = top + c // 8, (c % 8) * 10
+        cells = {screen.bg(row, col + i) for i in range(10)}
+        expect(cells == {c}, f"swatch {c} ({COLOURS[c]}) at row {row}, column {col} has "
+               f"backgrounds {sorted(COLOURS[b] for b in cells)}", machine)
+    for row in range(25):
+        if row in (top, top + 1):
+            continue
+        wrong = [col for col in range(80) if screen.bg(row, col) != BLUE]
+        expect(not wrong, f"row {row} is not all blue: column {wrong[0] if wrong else 0} "
+               f"is {COLOURS[screen.bg(row, wrong[0])] if wrong else ''}", machine)
+    expect(screen.fg(24, 0) == YELLOW, "the last line is not yellow", machine)
+
+
+@pytest.mark.title("tabs stop at multiples of 8; backspace overwrites and stops at column 0")
+def test_tabs_and_backspace(shared_machine):
+    machine = shared_machine
+    screen = machine.screen()
+    row, _ = screen.find("Tabs:")
+    for text, col in (("to column 8", 8), ("column 24", 24), ("column 40", 40)):
+        expect(screen.line(row).find(text) == col, f"{text!r} is not at column {col}: "
+               f"{screen.line(row)!r}", machine)
+    expect(screen.find("Backspace: 12xy"), "'1234' then two backspaces and 'xy' "
+           "should read '12xy'", machine)
+    expect(screen.find("Backspace at column 0 stays")[1] == 0,
+           "backspace at column 0 moved the text", machine)
+
+
+@pytest.mark.title("the hardware cursor (CRT controller) sits right after the last character")
+def test_cursor(shared_machine):
+    machine = shared_machine
+    _, (row, col) = printed(machine)
+    last = machine.screen().line(24)
+    expect((row, col) == (24, len(last)), f"the CRT controller's cursor is at row {row}, "
+           f"column {col}; the text ends at row 24, column {len(last)}", machine)

@@ -1,0 +1,139 @@
+"""step04-keyboard: typing through QMP send-key, the timer, a key flood, and
+the crash screen for four exceptions."""
+
+import re
+import time
+
+import os
+
+import pytest
+
+from harness import Bochs, command, expect, make_command, step_dir
+
+pytestmark = pytest.mark.group("step04")
+
+
+def screen_has_line(machine, text):
+    lines = machine.screen().lines()
+    expect(text in lines, f"the screen has no line {text!r}", machine)
+
+
+@pytest.mark.title("typed text echoes on screen and serial; unknown commands get a message")
+def test_typing(machine):
+    out = command(machine, "Hello, World! 123 -=[];'`\\,./")
+    line = "> Hello, World! 123 -=[];'`\\,./"
+    screen_has_line(machine, line)
+    expect(line[2:] + "\r\n" in out, f"serial did not echo {line!r}: {out!r}", machine)
+    expect("unknown command 'Hello,': type help for the list" in out,
+           f"no message for an unknown command: {out!r}", machine)
+
+
+@pytest.mark.title("Shift and Caps Lock: caps gives upper case, Shift with caps lower case")
+def test_shift_and_caps(machine):
+    machine.press("caps_lock")
+    out = command(machine, "abc" + "D" + "1!")
+    machine.press("caps_lock")
+    out += command(machine, "xY")
+    screen_has_line(machine, "> ABCd1!")
+    screen_has_line(machine, "> xY")
+
+
+@pytest.mark.title("Backspace edits the line and stops at the prompt (column 0 of the input)")
+def test_backspace(machine):
+    command(machine, "\b\b\bhelq\bp")
+    screen_has_line(machine, "> help")
+    expect(machine.screen().find("help         this list"), "help did not run", machine)
+
+
+@pytest.mark.title("extended keys (arrows, keypad Enter's 0xE0 codes) type nothing and corrupt nothing")
+def test_extended_keys(machine):
+    for key in ("up", "down", "left", "right", "home", "end", "insert", "delete",
+                "ctrl_r", "alt_r", "pause", "f1", "esc"):
+        machine.press(key)
+    out = command(machine, "help")
+    screen_has_line(machine, "> help")
+    expect("help         this list" in out, f"help did not run after the special keys: {out!r}",
+           machine)
+
+
+def ticks(machine):
+    out = command(machine, "ticks")
+    match = re.search(r"ticks: (\d+)", out)
+    expect(match, f"no ticks in {out!r}", machine)
+    return int(match.group(1)), time.monotonic()
+
+
+@pytest.mark.title("the timer ticks at about 100 Hz (ticks per host second, loosely)")
+def test_timer_rate(machine):
+    t1, h1 = ticks(machine)
+    time.sleep(2)
+    t2, h2 = ticks(machine)
+    ratio = (t2 - t1) / (100 * (h2 - h1))
+    expect(t2 > t1, f"ticks did not grow: {t1} then {t2}", machine)
+    expect(0.3 < ratio < 3, f"{t2 - t1} ticks in {h2 - h1:.2f} s: {ratio:.2f} times "
+           f"the expected 100 Hz", machine)
+
+
+@pytest.mark.title("a flood of 1,000 keys: the buffer drops what it cannot hold, the console still answers")
+def test_key_flood(machine):
+    machine.type("sleep 4\n")          # the console stops reading keys for 4 s
+    keys = "abcdefghijklmnopqrstuvwxyz0123456789"
+    for i in range(1000):
+        machine.press(keys[i % len(keys)], hold_ms=1)
+    machine.wait_for("\r\n> ", count=2, timeout=20, source="serial")
+    command(machine, "")
+    out = command(machine, "ticks")
+    dropped = re.search(r"keys dropped: (\d+)", out)
+    expect(dropped, f"the console did not answer after the flood: {out!r}", machine)
+    expect(int(dropped.group(1)) > 0, "no key was dropped: the flood did not fill the "
+           "buffer, so the test proves nothing", machine)
+    text = machine.screen().text()
+    odd = {c for c in text if not (c.isalnum() or c in " >:'().;,\n")}
+    expect(not odd, f"unexpected characters on screen after the flood: {odd}", machine)
+    machine.check_running()
+
+
+CRASHES = {
+    "div": ("divide error (exception 0)", None),
+    "ud": ("invalid opcode (exception 6)", None),
+    "gp": ("general protection (exception 13)", "error code 0x00000028"),
+    "pf": ("page fault (exception 14)", "cr2 0xc0001000: the address of a read, page not present"),
+}
+
+
+@pytest.mark.parametrize("kind", CRASHES)
+@pytest.mark.title("crash {kind}: the crash screen names the exception, registers and details")
+def test_crash(machine, kind):
+    name, detail = CRASHES[kind]
+    command(machine, f"crash {kind}", wait_for="The kernel has stopped.")
+    serial = machine.serial()
+    expect(f"KERNEL PANIC: {name}" in serial, f"serial lacks 'KERNEL PANIC: {name}'", machine)
+    for field in ("eip 0x", "cs 0x0008", "eflags 0x", "eax 0x", "esp 0x"):
+        expect(field in serial, f"the crash report lacks {field!r}", machine)
+    if detail:
+        expect(detail in serial, f"the crash report lacks {detail!r}", machine)
+    screen = machine.screen()
+    at = screen.find(f"KERNEL PANIC: {name}")
+    expect(at == (0, 0), "the crash screen does not start with the exception's name", machine)
+    expect(all(screen.bg(r, c) == 4 for r in range(25) for c in range(80)),
+           "the crash screen is not all red", machine)
+    regs = machine.registers()
+    expect(regs["HLT"] == 1 and not regs["EFL"] & 0x200,
+           "after the crash screen the CPU should be halted with interrupts off", machine)
+
+
+@pytest.mark.title("idle, the CPU sleeps in hlt")
+def test_idle_halts(machine):
+    samples = []
+    for _ in range(10):
+        samples.append(machine.registers()["HLT"])
+        time.sleep(0.05)
+    expect(sum(samples) >= 7, f"the CPU was halted in only {sum(samples)} of 10 samples", machine)
+
+
+@pytest.mark.title("Bochs boots step04 to its prompt")
+def test_bochs_prompt(built):
+    built("step04")
+    image = os.path.join(step_dir("step04"), "build", "os.img")
+    with Bochs(image, reproduce=make_command(step_dir("step04"), "bochs")) as machine:
+        machine.wait_for("step04: ready\r\n> ", timeout=60, source="serial")

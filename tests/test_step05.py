@@ -1,0 +1,182 @@
+"""step05-malloc: the BIOS memory map, the heap's self-test, and the heap
+commands typed on the console: meminfo, alloc, free, fill and oom."""
+
+import os
+import re
+import subprocess
+
+import pytest
+
+from harness import Failure, boot, command, expect, step_dir
+
+pytestmark = pytest.mark.group("step05")
+
+BLOCK_1000 = 1024       # kmalloc(1000): 8-byte header, 4-byte footer, 16-byte multiple
+
+
+def meminfo(machine):
+    out = command(machine, "meminfo")
+    m = re.search(r"heap +(\d+) bytes\r\nin use +(\d+) bytes in (\d+) blocks?\r\n"
+                  r"free +(\d+) bytes in (\d+) blocks?, the largest (\d+)", out)
+    expect(m, f"meminfo printed no heap figures: {out!r}", machine)
+    size, used, used_blocks, free, free_blocks, largest = map(int, m.groups())
+    expect(used + free == size, f"meminfo: {used} in use + {free} free is not the heap's "
+           f"{size} bytes", machine)
+    return dict(used=used, used_blocks=used_blocks, free=free, free_blocks=free_blocks,
+                largest=largest)
+
+
+def alloc(machine, n):
+    out = command(machine, f"alloc {n}")
+    m = re.search(rf"kmalloc\({n}\) = (0x[0-9a-f]+)", out)
+    expect(m, f"alloc {n} printed no pointer: {out!r}", machine)
+    address = int(m.group(1), 16)
+    expect(address % 16 == 0, f"kmalloc({n}) = {address:#x} is not 16-byte aligned", machine)
+    return address
+
+
+def caller_in_console(machine, text):
+    """The 'Called from 0x...' address must be a line of console.c."""
+    m = re.search(r"Called from (0x[0-9a-f]+)", text)
+    expect(m, f"the message does not give the caller's address: {text!r}", machine)
+    elf = os.path.join(step_dir("step05"), "build", "kernel.elf")
+    line = subprocess.run(["addr2line", "-e", elf, m.group(1)], stdout=subprocess.PIPE,
+                          text=True).stdout
+    expect("console.c" in line, f"the caller {m.group(1)} is {line.strip()}, not in "
+           "console.c, which called kfree", machine)
+
+
+@pytest.mark.title("the BIOS memory map is printed, and the heap sits in usable RAM above 1 MiB")
+def test_memory_map(shared_machine):
+    machine = shared_machine
+    out = machine.serial()
+    regions = re.findall(r"BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] (\w+)", out)
+    expect(len(regions) >= 3, f"fewer than 3 memory map lines on serial:\n{out}", machine)
+    usable = [(int(a, 16), int(b, 16)) for a, b, kind in regions if kind == "usable"]
+    expect((0, 0x9fbff) in usable, f"no usable low memory 0-0x9fbff in {regions}", machine)
+    heap = re.search(r"heap: (\d+) KiB at 0x([0-9a-f]{8})-0x([0-9a-f]{8})", out)
+    expect(heap, "no 'heap: N KiB at ...' line", machine)
+    start, last = int(heap.group(2), 16), int(heap.group(3), 16)
+    expect(start >= 0x100000 and any(a <= start and last <= b for a, b in usable),
+           f"the heap {start:#x}-{last:#x} is not inside a usable region above 1 MiB",
+           machine)
+    expect(re.search(r"heap self-test: \d+ checks passed", out),
+           "the heap self-test did not report passing", machine)
+
+
+@pytest.mark.title("selftest NONCE: the heap checks itself again, and says so with the nonce")
+def test_selftest_nonce(machine):
+    nonce = os.urandom(4).hex()
+    at_boot = re.search(r"heap self-test: (\d+) checks passed", machine.serial())
+    expect(at_boot, "the self-test at boot did not pass", machine)
+    alloc(machine, 300)             # the heap is no longer empty
+    out = command(machine, f"selftest {nonce}")
+    expect(f"heap self-test {nonce}: {at_boot.group(1)} checks passed" in out,
+           f"selftest {nonce} did not pass all {at_boot.group(1)} checks: {out!r}", machine)
+
+
+def heap_size_for(memory):
+    with boot("step05", memory=memory) as machine:
+        heap = re.search(r"heap: (\d+) KiB", machine.serial())
+        expect(heap, "no 'heap: N KiB' line", machine)
+        return int(heap.group(1)) * 1024
+
+
+@pytest.mark.title("the heap's size follows the RAM QEMU is given (-m 64M and -m 256M)")
+def test_heap_follows_ram(built):
+    built("step05")
+    for mib in (64, 256):
+        size = heap_size_for(f"{mib}M")
+        # RAM from 1 MiB up, less what the BIOS keeps at the top.
+        if not (mib - 2) * 2**20 <= size <= (mib - 1) * 2**20:
+            raise Failure("wrong output", f"with -m {mib}M the heap is {size >> 10} KiB; "
+                          f"expected about {mib - 1} MiB: is the memory map read?")
+
+
+@pytest.mark.title("meminfo before and after alloc and free: the figures add up, blocks merge back")
+def test_meminfo_alloc_free(machine):
+    before = meminfo(machine)
+    expect(before["used_blocks"] == 0 and before["free_blocks"] == 1,
+           f"after boot the heap should be one free block: {before}", machine)
+    blocks = [alloc(machine, 1000) for _ in range(3)]
+    expect(blocks[1] - blocks[0] == BLOCK_1000 and blocks[2] - blocks[1] == BLOCK_1000,
+           f"three kmalloc(1000) are not {BLOCK_1000} bytes apart: "
+           f"{[hex(b) for b in blocks]}", machine)
+    during = meminfo(machine)
+    expect(during["used"] == 3 * BLOCK_1000 and during["used_blocks"] == 3,
+           f"after three kmalloc(1000), meminfo says {during}", machine)
+    command(machine, f"free {blocks[1]:#x}")
+    holed = meminfo(machine)
+    expect(holed["free_blocks"] == 2 and holed["used_blocks"] == 2,
+           f"freeing the middle block should leave 2 free blocks: {holed}", machine)
+    command(machine, f"free {blocks[0]:#x}")
+    command(machine, f"free {blocks[2]:#x}")
+    after = meminfo(machine)
+    expect(after == before, f"after freeing all: {after}; at boot: {before}", machine)
+
+
+@pytest.mark.title("out of memory: kmalloc returns NULL, the kernel stays up, all is freed")
+def test_out_of_memory(machine):
+    before = meminfo(machine)
+    out = command(machine, "oom")
+    m = re.search(r"kmalloc\(65536\) returned NULL after (\d+) blocks", out)
+    expect(m, f"oom did not report NULL from kmalloc: {out!r}", machine)
+    expected = before["free"] // (65536 + 16)
+    expect(abs(int(m.group(1)) - expected) <= 2, f"oom got {m.group(1)} blocks of 64 KiB "
+           f"from a heap with {before['free']} free bytes", machine)
+    expect(meminfo(machine) == before, "oom did not give all its memory back", machine)
+    out = command(machine, "alloc 100")
+    expect("= 0x" in out, f"the heap does not work after oom: {out!r}", machine)
+
+
+@pytest.mark.title("double free: a warning with the caller's address; the kernel goes on")
+def test_double_free(machine):
+    p = alloc(machine, 100)
+    command(machine, f"free {p:#x}")
+    out = command(machine, f"free {p:#x}")
+    expect(f"kfree({p:#x}): double free" in out, f"no double free warning: {out!r}",
+           machine)
+    caller_in_console(machine, out)
+    meminfo(machine)
+
+
+@pytest.mark.title("invalid free: pointers kmalloc never returned are named and ignored")
+def test_invalid_free(machine):
+    p = alloc(machine, 100)
+    cases = {p + 16: "it points 16 bytes into the block at",
+             0x50000: "it is outside the heap",
+             p + 4: "it is not 16-byte aligned"}
+    for address, reason in cases.items():
+        out = command(machine, f"free {address:#x}")
+        expect(f"kfree({address:#x}): not a pointer kmalloc returned: {reason}" in out,
+               f"free {address:#x} should say '{reason}': {out!r}", machine)
+        caller_in_console(machine, out)
+    state = meminfo(machine)
+    expect(state["used_blocks"] == 1, f"the live block was lost: {state}", machine)
+
+
+@pytest.mark.title("overrun over the footer: reported and repaired, the heap still works")
+def test_overrun_footer(machine):
+    p = alloc(machine, 100)
+    alloc(machine, 100)
+    command(machine, f"fill {p:#x} 104")   # 100 bytes of room, then the footer
+    out = command(machine, f"free {p:#x}")
+    expect(f"kfree({p:#x}): buffer overrun" in out and "repaired" in out,
+           f"an overrun over the footer was not reported: {out!r}", machine)
+    caller_in_console(machine, out)
+    state = meminfo(machine)
+    expect(state["used_blocks"] == 1, f"the heap is wrong after the repair: {state}",
+           machine)
+
+
+@pytest.mark.title("overrun over the next header: a panic names the block and the damage")
+def test_overrun_header(machine):
+    p = alloc(machine, 100)
+    alloc(machine, 100)
+    command(machine, f"fill {p:#x} 116")   # room, footer, and the next header
+    command(machine, f"free {p:#x}", wait_for="The kernel has stopped.")
+    out = machine.serial()
+    expect(f"KERNEL PANIC: heap damaged: something wrote past the end of the 100-byte "
+           f"block at {p:#x}" in out, "the panic does not name the overrun block",
+           machine)
+    expect("magic 0xaaaaaaaa" in out, "the panic does not show the damaged magic", machine)
