@@ -41,7 +41,7 @@ def big_kernel_loads_whole(step):
     size = LOADER_LIMIT - kernel - 16 * 1024    # room for alignment and the BSS
     expect(size >= 64 * 1024, f"{step}'s kernel is {kernel // 1024} KiB, close to the "
            f"loader's {LOADER_LIMIT // 1024} KiB: the loader needs to grow")
-    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)})
+    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)}, build=True)
     make(folder, "all")
     elf = os.path.join(folder, "build", "kernel.elf")
     symbols = subprocess.run(["nm", elf], stdout=subprocess.PIPE, text=True).stdout
@@ -57,7 +57,7 @@ def big_kernel_loads_whole(step):
 
 def too_big_kernel_refused(step):
     size = 460 * 1024
-    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)})
+    folder = copy_step(step, {"big_blob.c": BLOB.format(size=size, last=size - 1)}, build=True)
     try:
         make(folder, "all")
     except Failure as failure:
@@ -169,7 +169,8 @@ def test_big_kernel_loads_whole(built, step):
 
 @each_step
 @pytest.mark.title("loader: a kernel too big to load stops the build")
-def test_too_big_kernel_refused(step):
+def test_too_big_kernel_refused(built, step):
+    built(step)
     too_big_kernel_refused(step)
 
 

@@ -42,7 +42,7 @@ BROKEN = {
 
 
 def named(kind):
-    folder = copy_step("step01", {"kmain.c": BROKEN[kind]})
+    folder = copy_step("step01", {"kmain.c": BROKEN[kind]}, build=True)
     try:
         make(folder, "all")
         build = os.path.join(folder, "build")
@@ -62,12 +62,14 @@ def named(kind):
 
 @pytest.mark.parametrize("kind", BROKEN, ids=[k.replace(" ", "-") for k in BROKEN])
 @pytest.mark.title("a broken kernel is named: {kind}")
-def test_named(kind):
+def test_named(built, kind):
+    built("step01")
     named(kind)
 
 
 @pytest.mark.title("a triple fault report names the faulting instruction")
-def test_triple_fault_chain():
+def test_triple_fault_chain(built):
+    built("step01")
     failure = named("triple fault")
     if "breakpoint" not in str(failure) or "kmain+" not in str(failure):
         raise Failure("wrong output", "the report does not name the int3 in kmain:\n" + str(failure))

@@ -87,7 +87,7 @@ def test_cursor(shared_machine):
 def panicking(built):
     """step03 with a kmain that panics on purpose, built once for the module."""
     built("step03")
-    folder = copy_step("step03", {"kmain.c": PANIC_KMAIN})
+    folder = copy_step("step03", {"kmain.c": PANIC_KMAIN}, build=True)
     make(folder, "all")
     return folder
 

@@ -74,14 +74,17 @@ def make(directory, *targets, cc=None, env=None):
     return result.stdout
 
 
-def copy_step(step, replace=None):
+def copy_step(step, replace=None, build=False):
     """Copy a step's sources into a fresh temporary tree (with tools/ beside it)
-    and return the copy's folder. replace maps file names to new contents."""
+    and return the copy's folder. replace maps file names to new contents.
+    build=True copies the step's build/ too, times kept, so make in the copy
+    rebuilds only what replace changed (the step must be built already)."""
     source = step_dir(step)
     root = tempfile.mkdtemp(prefix="ostest-")
     os.symlink(os.path.join(TOP, "tools"), os.path.join(root, "tools"))
     target = os.path.join(root, os.path.basename(source))
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns("build"))
+    skip = ".test-lock" if build else "build"
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(skip), symlinks=True)
     for name, text in (replace or {}).items():
         with open(os.path.join(target, name), "w") as f:
             f.write(text)
