@@ -12,8 +12,9 @@ otherwise. bench/README.md explains each figure and how it is measured.
 The figures: boot to "stepNN: ready" under QEMU and under Bochs, against a
 boot sector that only ends the emulator (floor.asm); Bochs' tick count at
 ready; the clean build time with clang and with gcc; the kernel's size; the
-lines of code; the allocator benchmark (heap_bench); and the last `make test`
-time, which tests/run.py records."""
+lines of code; the allocator benchmark (heap_bench); and, in a fresh copy of
+the course, `make test`'s wall time and count and each step's `make grade`
+time, in the course and in a student tree (`make workshop`)."""
 
 import argparse
 import datetime
@@ -37,7 +38,8 @@ import harness  # noqa: E402  (the Bochs configuration and copy_step, shared wit
 
 FLOOR_IMAGE = os.path.join(HERE, "build", "floor.img")
 HEAP_BENCH = os.path.join(HERE, "build", "heap_bench")
-TEST_TIME = os.path.join(TOP, "build", "last-test-time")
+TEST_SUMMARY = re.compile(r"^=* ?((?:\d+ \w+(?:, )?)+) in [\d.]+s", re.M)
+COPY_SKIP = ("build", "out", "__pycache__", ".git", ".pytest_cache")
 
 GOAL = 1.25                 # boot to ready under QEMU, at most this times the floor
 STEP01_BUDGET = 150         # lines of code, by the rule in code_lines()
@@ -412,6 +414,41 @@ def measure_all(args):
         shutil.rmtree(snapshot, ignore_errors=True)
 
 
+def timed_make(folder, *arguments):
+    """Seconds for `make ARGUMENTS` in folder, and its output."""
+    start = time.monotonic()
+    result = subprocess.run(["make", "--no-print-directory", "-C", folder, *arguments],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=plain_env())
+    return time.monotonic() - start, result.stdout
+
+
+def test_times(names, errors):
+    """make test in a fresh copy of the course (nothing built), then make grade
+    STEP=NN for each step there and in a student tree made from the copy."""
+    root = tempfile.mkdtemp(prefix="bench-course-")
+    try:
+        course = os.path.join(root, "course")
+        shutil.copytree(TOP, course, ignore=shutil.ignore_patterns(*COPY_SKIP), symlinks=True)
+        say("make test, in a fresh copy of the course")
+        seconds, out = timed_make(course, "test")
+        summary = TEST_SUMMARY.findall(out)
+        if not summary:
+            errors["make test"] = "no pytest summary line:\n" + "\n".join(out.splitlines()[-10:])
+        result = {"seconds": seconds, "summary": summary[-1] if summary else "",
+                  "grade": {}, "student": {}}
+        student = os.path.join(root, "student")
+        seconds_w, out = timed_make(course, "workshop", f"OUT={student}")
+        for name in names:
+            say(f"make grade STEP={name[4:6]}, in the copy and in its student tree")
+            result["grade"][name] = timed_make(course, "grade", f"STEP={name[4:6]}")[0]
+            # The student tree builds the step first, as a student's first grade does.
+            result["student"][name] = timed_make(student, "grade", f"STEP={name[4:6]}")[0]
+        return result
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+
 def measure_images(args, names, images, sizes, facts, started):
     errors = {}
     quick = args.quick
@@ -476,6 +513,7 @@ def measure_images(args, names, images, sizes, facts, started):
         "rows": rows, "files": files, "errors": errors, "facts": facts, "quick": quick,
         "runs": (args.runs, args.bochs_runs, args.build_runs), "build_steps": build_steps,
         "fastest": fastest_name, "heap": heap.stdout.rstrip(), "heap_args": heap_args,
+        "tests": None if quick else test_times(names, errors),
         "date": datetime.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "seconds": time.monotonic() - started,
     }
@@ -556,15 +594,16 @@ def notes(result):
                f" (largest: {max(result['files'], key=result['files'].get)}, "
                f"{max(result['files'].values())}).")
 
-    text = read(TEST_TIME).strip()
-    match = re.match(r"([\d.]+) (\S+ \S+)\s*(.*)", text)
-    if match:
-        seconds = float(match.group(1))
-        extra = f", {match.group(3)}" if match.group(3) else ""
-        out.append(f"make test: {seconds:.0f} s ({seconds / 60:.1f} min) on {match.group(2)}"
-                   f"{extra} (recorded by tests/run.py, not measured in this run).")
+    tests = result["tests"]
+    if tests:
+        out.append(f"make test: {tests['seconds']:.0f} s, {tests['summary'] or 'no summary'} "
+                   f"(a fresh copy of the course, nothing built; target at most 60 s).")
+        out.append("make grade STEP=NN, course / student tree: " + ", ".join(
+            f"{n[:6]} {tests['grade'][n]:.1f} / {tests['student'][n]:.1f} s"
+            for n in tests["grade"]) + " (after make test; the student tree builds each step "
+            "in its first grade; target at most 10 s).")
     else:
-        out.append("make test: not measured yet: run make test.")
+        out.append("make test: not measured in quick mode (make test runs the quick bench).")
 
     qemu_runs, bochs_runs, build_runs = result["runs"]
     out.append(f"Medians of {plural(qemu_runs, 'QEMU run')} and {plural(bochs_runs, 'Bochs run')} "
