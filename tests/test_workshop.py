@@ -74,7 +74,7 @@ def test_classroom_json(request):
     with open(path) as f:
         actual = f.read()
     expect(actual == expected, "the points in .github/classroom/autograding.json are out of "
-           "date: run  make grade ARGS=\"--classroom .github/classroom/autograding.json\"")
+           "date: run  pytest tests -p no:xdist --classroom .github/classroom/autograding.json")
 
 
 def grade(root, *args, timeout=900):
@@ -83,7 +83,7 @@ def grade(root, *args, timeout=900):
     command = [sys.executable, "-m", "pytest", os.path.join(root, "tests"), "--grade",
                "-n", "2", "-q", "--tb=no", "--gradescope", results, *args]
     run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                         timeout=timeout, cwd=root)
+                         timeout=timeout, cwd=root, env=dict(os.environ, OS_TEST_ORIGIN=root))
     if not os.path.exists(results):
         raise Failure("wrong output", f"the grader wrote no results:\n{run.stdout[-3000:]}")
     with open(results) as f:
