@@ -14,6 +14,8 @@
 #                          each step against the floor: boot times, builds, sizes, lines,
 #                          the heap; one table, bench/results.md and results.svg
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
+#   make fresh             make run and make test as a new learner: on a brand-new Debian
+#                          root with only git, make and sudo, from a clone of HEAD
 #   make clean
 
 # STEP given on the command line (or in the environment) limits grade to that step.
@@ -55,6 +57,9 @@ bench:
 	@python3 bench/bench.py $(if $(QUICK),--quick) $(if $(RUNS),--runs $(RUNS)) \
 	    $(if $(OUT),--out "$(OUT)") $(if $(ARGS),--heap-args "$(ARGS)")
 
+fresh:
+	@tools/fresh
+
 check-step:
 	@if [ -z "$(STEP_DIR)" ]; then \
 	    echo "error: no finished step $(STEP). Finished steps: $(FINISHED)"; exit 1; fi
@@ -62,4 +67,4 @@ check-step:
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
 
-.PHONY: run debug bochs test grade workshop book screenshots bench check-step clean
+.PHONY: run debug bochs test grade workshop book screenshots bench fresh check-step clean

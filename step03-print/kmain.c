@@ -1,5 +1,4 @@
 /* kmain.c - kprintf at work: the screen and COM1 show the same text. */
-#include <limits.h>
 #include "kprintf.h"
 #include "serial.h"
 #include "vga.h"
@@ -8,6 +7,14 @@
 extern char _start[], __bss_start[], __bss_end[];
 
 void kmain(void);
+
+/* The limits of int and long, from the compiler's own predefined macros.
+ * <limits.h> would do, but gcc's copy reaches into the host's C library
+ * headers (#include_next), and a kernel is built with none of those. */
+#define INT_MIN   (-__INT_MAX__ - 1)
+#define UINT_MAX  (__INT_MAX__ * 2u + 1u)
+#define LONG_MIN  (-__LONG_MAX__ - 1L)
+#define ULONG_MAX (__LONG_MAX__ * 2ul + 1ul)
 
 /* Never assigned: NULL, because entry.asm cleared the BSS. */
 const char *no_name;

@@ -3,8 +3,10 @@ limits, Bochs, gdb, and the step-to-step rule."""
 
 import os
 import re
+import shutil
 import socket
 import subprocess
+import tempfile
 
 import pytest
 
@@ -73,6 +75,77 @@ def builds_clean(step, cc):
     output = make(folder, "all", cc=cc)
     warnings = [line for line in output.splitlines() if "warning" in line.lower()]
     expect(not warnings, f"CC={cc} printed warnings:\n" + "\n".join(warnings))
+    headers_are_own(folder, cc)
+
+
+def compiler_include(cc):
+    """The compiler's own header folder: stddef.h, stdint.h and the like."""
+    version = subprocess.run([cc, "--version"], stdout=subprocess.PIPE, text=True).stdout
+    ask = ["-print-resource-dir"] if "clang" in version else ["-print-file-name=include"]
+    answer = subprocess.run([cc, *ask], stdout=subprocess.PIPE, text=True).stdout.strip()
+    return os.path.realpath(os.path.join(answer, "include") if "clang" in version else answer)
+
+
+def dependencies(folder):
+    """Every file that a kernel object was built from, from the build/**/*.d
+    files that the compiler writes with -MD: {object: [absolute paths]}."""
+    found = {}
+    for root, _, files in os.walk(os.path.join(folder, "build")):
+        for name in sorted(f for f in files if f.endswith(".d")):
+            with open(os.path.join(root, name)) as f:
+                text = f.read().replace("\\\n", " ")
+            rule = text.split("\n\n")[0]
+            target, _, sources = rule.partition(":")
+            found[target.strip()] = [os.path.realpath(os.path.join(folder, path))
+                                     for path in sources.split()]
+    return found
+
+
+def headers_are_own(folder, cc):
+    """No kernel object depends on a header outside its step folder and the
+    compiler's own include folder: the host's /usr/include is never read."""
+    deps = dependencies(folder)
+    expect(deps, f"make CC={cc} wrote no build/*.d files: the kernel is not built with -MD")
+    allowed = (os.path.realpath(folder) + os.sep, compiler_include(cc) + os.sep)
+    outside = sorted({f"{path}  (for {target})" for target, paths in deps.items()
+                      for path in paths if not path.startswith(allowed)})
+    expect(not outside, f"with CC={cc} the kernel reads headers from outside its folder and "
+           f"the compiler's own {allowed[1]}:\n  " + "\n  ".join(outside[:12]))
+
+
+def path_without(*commands):
+    """A PATH under which the given commands are missing and all else is found."""
+    folder = tempfile.mkdtemp(prefix="ostest-path-")
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        if not os.path.isdir(directory):
+            continue
+        for name in os.listdir(directory):
+            link = os.path.join(folder, name)
+            if name not in commands and not os.path.lexists(link):
+                os.symlink(os.path.join(directory, name), link)
+    return folder
+
+
+def stands_alone(step):
+    """The step folder copied out on its own, with no tools/ beside it:
+    make run builds it and boots it (headless: the serial output for a few
+    seconds), and with a tool missing make names the package to install."""
+    alone = os.path.join(tempfile.mkdtemp(prefix="ostest-alone-"), os.path.basename(step_dir(step)))
+    shutil.copytree(step_dir(step), alone, ignore=shutil.ignore_patterns("build"))
+    result = subprocess.run(["make", "-C", alone, "run", "RUN_SECONDS=6"], stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, DISPLAY="", WAYLAND_DISPLAY=""))
+    tail = "\n".join(result.stdout.splitlines()[-20:])
+    expect(result.returncode == 0, f"`make run` in a lone copy of {step} failed:\n{tail}")
+    expect(f"{step}: ready" in result.stdout,
+           f"`make run` in a lone copy of {step} did not print '{step}: ready':\n{tail}")
+    shutil.rmtree(os.path.join(alone, "build"))
+    result = subprocess.run(["make", "-C", alone, "all"], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, PATH=path_without("nasm")))
+    expect(result.returncode != 0 and "apt-get install nasm" in result.stdout,
+           "with nasm missing, `make` in a lone step folder should stop and say "
+           f"'sudo apt-get install nasm'; it printed:\n{result.stdout[-1500:]}")
 
 
 def boots_under_bochs(step):
@@ -176,9 +249,15 @@ def test_too_big_kernel_refused(built, step):
 
 @each_step
 @pytest.mark.parametrize("cc", ["clang", "gcc"])
-@pytest.mark.title("builds warning-free with CC={cc}")
+@pytest.mark.title("builds warning-free with CC={cc}, from its own and the compiler's headers only")
 def test_builds_clean(step, cc):
     builds_clean(step, cc)
+
+
+@each_step
+@pytest.mark.title("copied out alone: make run builds and boots it, a missing tool is named")
+def test_stands_alone(step):
+    stands_alone(step)
 
 
 @each_step

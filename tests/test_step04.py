@@ -2,6 +2,7 @@
 the crash screen for four exceptions."""
 
 import re
+import subprocess
 import time
 
 import os
@@ -137,3 +138,28 @@ def test_bochs_prompt(built):
     image = os.path.join(step_dir("step04"), "build", "os.img")
     with Bochs(image, reproduce=make_command(step_dir("step04"), "bochs")) as machine:
         machine.wait_for("step04: ready\r\n> ", timeout=60, source="serial")
+
+
+@pytest.mark.title("make debug without a display: gdb's type and screen follow chapter 4's crash gp")
+def test_debug_headless_walkthrough(built):
+    """Chapter 4's walk-through, as over SSH: no window, so gdb's `type`
+    sends the keys and `screen` shows the prompt; gdb stops in crash_screen
+    with the general protection fault's vector and error code."""
+    from test_common import free_port
+    folder = built("step04")
+    build = os.path.join(folder, "build")
+    env = dict(os.environ, GDB_PORT=str(free_port()), DISPLAY="", WAYLAND_DISPLAY="")
+    command = [os.path.join(os.path.dirname(folder), "tools", "debug"),
+               os.path.join(build, "os.img"), os.path.join(build, "kernel.elf"), "-batch",
+               "-ex", "break crash_screen", "-ex", "type crash gp", "-ex", "continue",
+               "-ex", "screen", "-ex", "print/x r->vector", "-ex", "print/x r->error"]
+    result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, timeout=90, env=env, cwd=folder)
+    out = result.stdout
+    expect("Breakpoint 2, crash_screen" in out, "gdb did not stop in crash_screen after "
+           "`type crash gp` and `continue`:\n" + out[-2000:])
+    expect(re.search(r"^\|> crash gp +\|$", out, re.M),
+           "gdb's `screen` does not show the typed '> crash gp':\n" + out[-2500:])
+    expect(re.search(r"^\$1 = 0xd$", out, re.M) and re.search(r"^\$2 = 0x28$", out, re.M),
+           "in crash_screen, r->vector should be 0xd and r->error 0x28 (the selector):\n"
+           + out[-800:])

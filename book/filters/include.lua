@@ -139,7 +139,8 @@ local function stepdiff(block)
   local parts, order = {}, {}
   local current
   for line in (out .. "\n"):gmatch("(.-)\n") do
-    local name = line:match("^diff %-ruN .- %S+/(%S+) %S+$")
+    -- the path inside the step folder, user/syscall.h apart from syscall.h
+    local name = line:match("^diff %-ruN .- step%d%d%-%w+/(%S+) step%d%d%-%w+/%S+$")
     if name then
       current = name
       parts[name] = { lines = {}, added = 0, removed = 0, new = false }
@@ -147,11 +148,13 @@ local function stepdiff(block)
     elseif current then
       local p = parts[current]
       if line:match("^%-%-%- ") then
-        p.new = line:match("1970%-01%-01") ~= nil
         p.lines[#p.lines + 1] = line:match("^(%-%-%- %S+)")   -- without the file's time
       elseif line:match("^%+%+%+ ") then
         p.lines[#p.lines + 1] = line:match("^(%+%+%+ %S+)")
       else
+        -- A new file is all one hunk from nothing: "@@ -0,0 +1,N @@". (diff -N
+        -- also dates its missing side 1970-01-01, but only in UTC.)
+        if line:match("^@@ %-0,0 %+") and p.added == 0 and p.removed == 0 then p.new = true end
         p.lines[#p.lines + 1] = line
         if line:match("^%+") then p.added = p.added + 1 end
         if line:match("^%-") then p.removed = p.removed + 1 end
