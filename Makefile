@@ -4,6 +4,8 @@
 #   make run [STEP=NN]     boot the latest finished step (or step NN) in QEMU
 #   make test [T=words]    every check of every finished step, the harness, the book
 #                          and the bench, on pytest (T: pytest -k, such as T=bochs)
+#                          SLOW=1: also the workshop's checks that grade a copy of
+#                          the course per exercise and per wrong solution
 #   make debug [STEP=NN]   QEMU stopped at the start, gdb attached, break at kmain
 #   make bochs [STEP=NN]   boot in Bochs
 #   make grade [STEP=NN] [T=exercise-or-words]
@@ -34,7 +36,7 @@ run debug bochs: check-step
 
 test:
 	@tools/need test
-	@$(PYTEST) $(if $(T),-k "$(T)") $(ARGS)
+	@$(PYTEST) $(if $(T),-k "$(T)") $(if $(SLOW),--slow) $(ARGS)
 
 book:
 	@tools/need book

@@ -71,7 +71,7 @@ void kmain(void)
     }
     print("The 16 VGA colours:\n");
     show_colours();
-    print("Tabs:\tto column 8\tcolumn 24\tcolumn 40\n");
+    print("Tabs:\tto column 8\tcolumn 24\tcolumn 40\t\tcolumn 64\n");
     print("Backspace: 1234\b\bxy\n");
     print("\b\bBackspace at column 0 stays at column 0\n");
     print("........ returns to column 0\rCarriage\n");

@@ -23,6 +23,9 @@ pytest_plugins = ["grading"]
 
 def pytest_addoption(parser):
     parser.addoption("--step", default="", help="only the checks of this step (01, step01)")
+    parser.addoption("--slow", action="store_true",
+                     help="also the checks marked slow, which grade a copy of the course per "
+                          "exercise (make test SLOW=1)")
 
 
 def normalise(step):
@@ -57,7 +60,8 @@ def pytest_collection_modifyitems(session, config, items):
     session.all_items = list(items)
     for item in items:
         group, title = group_of(item), title_of(item)
-        if group.startswith("step") and group not in steps:
+        if (group.startswith("step") and group not in steps) or \
+                (item.get_closest_marker("slow") and not config.getoption("slow")):
             dropped.append(item)
             continue
         ids = exercises.exercises_of(group, title)

@@ -11,7 +11,7 @@ from harness import COLOURS, expect, symbolize
 
 pytestmark = pytest.mark.group("step01")
 
-RED = 4
+RED, WHITE = 4, 15
 MESSAGE = "Hello from kmain"
 
 
@@ -22,7 +22,13 @@ def check_red_screen(machine):
         row, col = divmod(wrong[0], 80)
         expect(False, f"{len(wrong)} of 2000 cells do not have a red background; the first "
                f"is row {row}, column {col}: {COLOURS[screen.bg(row, col)]}", machine)
-    expect(screen.find(MESSAGE), f"the message {MESSAGE!r} is not on the screen", machine)
+    at = screen.find(MESSAGE)
+    expect(at, f"the message {MESSAGE!r} is not on the screen", machine)
+    expect(at == (12, 4), f"the message is at row {at[0]}, column {at[1]}, not at row 12, "
+           "column 4", machine)
+    white = [c for c in range(4, 4 + len(MESSAGE)) if screen.fg(12, c) != WHITE]
+    expect(not white, f"the message is not white: column {white[0] if white else 0} is "
+           f"{COLOURS[screen.fg(12, white[0])] if white else ''}", machine)
 
 
 @pytest.mark.title("every one of the 2,000 cells is red, and the message shows")

@@ -34,9 +34,10 @@ def test_shift_and_caps(machine):
     machine.press("caps_lock")
     out = command(machine, "abc" + "D" + "1!")
     machine.press("caps_lock")
+    machine.press("shift_r", "z")       # the right Shift key shifts too
     out += command(machine, "xY")
     screen_has_line(machine, "> ABCd1!")
-    screen_has_line(machine, "> xY")
+    screen_has_line(machine, "> ZxY")
 
 
 @pytest.mark.title("Backspace edits the line and stops at the prompt (column 0 of the input)")
@@ -61,7 +62,10 @@ def ticks(machine):
     out = command(machine, "ticks")
     match = re.search(r"ticks: (\d+)", out)
     expect(match, f"no ticks in {out!r}", machine)
-    return int(match.group(1)), time.monotonic()
+    t = int(match.group(1))
+    seconds = f"ticks: {t} ({t // 100}.{t % 100:02d} s)"     # 100 ticks a second
+    expect(seconds in out, f"{t} ticks should print as {seconds!r}: {out!r}", machine)
+    return t, time.monotonic()
 
 
 @pytest.mark.title("the timer ticks at about 100 Hz (ticks per host second, loosely)")

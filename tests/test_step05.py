@@ -75,22 +75,36 @@ def test_selftest_nonce(machine):
            f"selftest {nonce} did not pass all {at_boot.group(1)} checks: {out!r}", machine)
 
 
-def heap_size_for(memory):
+def heap_for(memory):
+    """The heap's first and last byte with -m memory, and those of the largest
+    usable piece of the BIOS memory map between 1 MiB and 4 GiB."""
     with boot("step05", memory=memory) as machine:
-        heap = re.search(r"heap: (\d+) KiB", machine.serial())
-        expect(heap, "no 'heap: N KiB' line", machine)
-        return int(heap.group(1)) * 1024
+        out = machine.serial()
+        heap = re.search(r"heap: (\d+) KiB at 0x([0-9a-f]{8})-0x([0-9a-f]{8})", out)
+        expect(heap, "no 'heap: N KiB at ...' line", machine)
+        pieces = []
+        for a, b, kind in re.findall(r"BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] "
+                                     r"(\w+)", out):
+            start, end = max(int(a, 16), 2**20), min(int(b, 16) + 1, 2**32)
+            if kind == "usable" and end > start:
+                pieces.append((end - start, start, end - 1))
+        expect(pieces, f"no usable memory between 1 MiB and 4 GiB in the map:\n{out}", machine)
+        _, start, last = max(pieces)
+        return (int(heap.group(2), 16), int(heap.group(3), 16)), (start, last)
 
 
-@pytest.mark.title("the heap's size follows the RAM QEMU is given (-m 64M and -m 256M)")
+@pytest.mark.title("the heap's size follows the RAM QEMU is given (-m 64M, 256M, and 8G, "
+                   "whose largest region lies above 4 GiB)")
 def test_heap_follows_ram(built):
     built("step05")
-    for mib in (64, 256):
-        size = heap_size_for(f"{mib}M")
-        # RAM from 1 MiB up, less what the BIOS keeps at the top.
-        if not (mib - 2) * 2**20 <= size <= (mib - 1) * 2**20:
-            raise Failure("wrong output", f"with -m {mib}M the heap is {size >> 10} KiB; "
-                          f"expected about {mib - 1} MiB: is the memory map read?")
+    for memory in ("64M", "256M", "8G"):
+        (start, last), best = heap_for(memory)
+        # The largest usable piece between 1 MiB and 4 GiB (the kernel sits below
+        # 1 MiB): a 32-bit pointer reaches no higher.
+        if (start, last) != best:
+            raise Failure("wrong output", f"with -m {memory} the heap is {start:#x}-{last:#x}; "
+                          f"the largest usable piece of the memory map between 1 MiB and "
+                          f"4 GiB is {best[0]:#x}-{best[1]:#x}")
 
 
 @pytest.mark.title("meminfo before and after alloc and free: the figures add up, blocks merge back")

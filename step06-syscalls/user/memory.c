@@ -20,6 +20,16 @@ int main(void)
 
     print(brk((char *)8) == (long)end ? "brk below the start is refused\n" : "brk(8) moved it\n");
     print(brk(start) == (long)start ? "brk gave the memory back\n" : "brk did not shrink\n");
+
+    /* Grown again, the whole pages it gave back come back as fresh zeroed
+       pages, as any new memory does: the bytes written above are gone. */
+    brk(start + GROW);
+    char *page = (char *)(((unsigned long)start + 4095) & ~4095ul);
+    unsigned long left = 0;
+    for (char *p = page; p < start + GROW; p++)
+        left += (unsigned char)*p;
+    print(left == 0 ? "grown again, its new pages read as zeros\n"
+                    : "grown again, the old bytes are still there\n");
     print(getpid() > 0 ? "getpid is positive\n" : "getpid is not positive\n");
     return 0;
 }
