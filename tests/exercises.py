@@ -32,10 +32,10 @@ EXERCISES = [
     # id, task for the student, the book's section (chapter file, heading), tests
     ("step01-paint", "fill all 80x25 cells with a space, white on red (attribute 0x4F)",
      ("01-boot", "kmain"),
-     [("step01", "cells is red"), ("step01", "halted in kmain")]),
+     [("step01", "cells is red")]),
     ("step01-message", "write msg on row 12 from column 4, white on red",
      ("01-boot", "kmain"),
-     [("step01", "message shows"), ("step01", "halted in kmain")]),
+     [("step01", "message shows")]),
     ("step01-halt", "stop here for good: halt the CPU in a loop, so kmain never returns",
      ("01-boot", "kmain"),
      [("step01", "halted in kmain")]),
@@ -49,16 +49,15 @@ EXERCISES = [
     ("step02-tab-backspace", "a tab moves to the next multiple of 8; a backspace moves back "
      "one column, never past column 0",
      ("02-vga", "Printing a character"),
-     [("step02", "tabs stop"), ("step02", "shows what was printed"),
-      ("step04", "Backspace")]),
+     [("step02", "tabs stop"), ("step04", "Backspace")]),
     ("step03-negative", "print a negative number with a minus sign; careful with LONG_MIN",
      ("03-print", "The formatting core"),
-     [("step03", "format core"), ("step03", "every conversion")]),
+     [("step03", "format core: every conversion"), ("step03", "every conversion prints")]),
     ("step03-snprintf", "keep within the buffer: write at most size - 1 characters, "
      "leaving room for the NUL",
      ("03-print", "The formatting core"),
-     [("step03", "format core"), ("step03", "every conversion"),
-      ("step03", "Bochs (a strict UART)")]),
+     [("step03", "format core: unit"), ("step03", "format core: 100,000 random"),
+      ("step03", "ksnprintf(buf, 8)"), ("step03", "Bochs (a strict UART)")]),
     ("step03-panic", "say what went wrong, white on red, on the screen and on serial",
      ("03-print", "kprintf and panic"),
      [("step03", "panic"), ("step05", "overrun over the next header")]),
@@ -75,7 +74,8 @@ EXERCISES = [
     ("step05-coalesce", "merge the freed block with a free block before it, after it, "
      "and with the top",
      ("05-malloc", "Merging, and the top"),
-     [("step05", "heap: "), ("step05", "meminfo before and after"), ("step05", "out of memory"),
+     [("step05", "heap: 1,000,000 random"), ("step05", "meminfo before and after"),
+      ("step05", "out of memory"),
       ("step05", "selftest NONCE"), ("step05", "the BIOS memory map is printed")]),
     ("step05-double-free", "a block that is already free: say so, with the caller, and ignore it",
      ("05-malloc", "When the heap is misused"),
@@ -94,6 +94,27 @@ EXERCISES = [
      ("06-syscalls", "When a program misbehaves"),
      [("step06", "hostile"), ("step06", "names the address and eip")]),
 ]
+
+# Exercises whose tests cannot pass until another is done: the grader says
+# "do ... first" under their failures, the book lists them after it, and the
+# workshop's check solves the need too when it grades the exercise alone.
+NEEDS = {
+    "step03-snprintf": ["step03-negative"],     # the format core's tests print negatives
+    "step05-double-free": ["step05-coalesce"],  # the heap's unit tests free and merge
+    # trace prints errors as -1, with %d, and starts a line where the cursor says
+    "step06-write-check": ["step02-cursor", "step03-negative"],
+}
+
+
+def needs(eid):
+    """The exercises eid needs done first, and theirs."""
+    found = []
+    for need in NEEDS.get(eid, []):
+        for n in needs(need) + [need]:
+            if n not in found:
+                found.append(n)
+    return found
+
 
 MARKER = re.compile(r"EXERCISE (step\d\d-[a-z0-9-]+) (BEGIN|STUB|END)")
 
@@ -158,7 +179,9 @@ def markdown(step):
         if eid.startswith(step):
             files = sorted(marked_in(eid))
             where = ", ".join(f"`{f}`" for f in files)
-            out.append(f"- **{eid}**: {task} ({where}). Check it with `make grade T={eid}`.")
+            first = "".join(f" Do {n} first." for n in needs(eid))
+            out.append(f"- **{eid}**: {task} ({where}). Check it with `make grade T={eid}`."
+                       + first)
     return "\n".join(out)
 
 

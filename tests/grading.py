@@ -107,6 +107,9 @@ class Grader:
         for eid in props["exercises"].split():
             out.append(f"exercise {eid}: {exercises.exercise(eid)[1]}")
             out.append(f"  hint: read {exercises.book_hint(eid)}")
+            for need in exercises.needs(eid):
+                out.append(f"  do {need} first: this test needs it too "
+                           f"(make grade T={need}), then {eid}")
         return out
 
     def score(self):

@@ -65,3 +65,9 @@ def test_format_unit():
 @pytest.mark.title("format core: 100,000 random formats match the host's snprintf (ASan, UBSan)")
 def test_format_random():
     run_format_test("-r", "100000")
+
+
+@pytest.mark.title("format core: every conversion in a roomy buffer, fixed and 100,000 random, "
+                   "as the host prints it (ASan, UBSan)")
+def test_format_conversions():
+    run_format_test("-c", "100000")

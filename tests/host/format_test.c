@@ -4,8 +4,10 @@
    formats, each printed by both ksnprintf and the host's snprintf: the two
    must agree on every byte of the buffer and on the returned length.
 
-   usage: format_test [-u | -r] [N [SEED]]
+   usage: format_test [-u | -r | -c] [N [SEED]]
      -u  only the fixed cases      -r  only the random formats
+     -c  only the conversions, fixed and random, each in a roomy buffer:
+         none of the cases about small buffers (step03-snprintf's)
      N   how many random formats (100000)
      SEED  where the random numbers start, to replay a failure (default: the time) */
 
@@ -250,6 +252,7 @@ static int print_with(printer f, char *buf, size_t size, const char *fmt, int or
 }
 
 static uint64_t random_state;
+static int roomy;       /* -c: every random format gets a roomy buffer */
 
 /* A 64-bit linear congruential generator; its high bits are good enough. */
 static uint32_t random32(void)
@@ -397,7 +400,7 @@ static int random_case(long index, long count, unsigned long long seed)
     struct arg args[SLOTS];
     int order = (int)below(2);
     int used = random_format(fmt, order);
-    size_t size = below(2) ? sizeof mine : below(64);
+    size_t size = below(2) || roomy ? sizeof mine : below(64);
     int to_null = size == 0 && below(2);
     int n_mine, n_host;
 
@@ -453,6 +456,9 @@ int main(int argc, char **argv)
     } else if (i < argc && strcmp(argv[i], "-r") == 0) {
         units = 0;
         i++;
+    } else if (i < argc && strcmp(argv[i], "-c") == 0) {
+        roomy = 1;
+        i++;
     }
     if (i < argc)
         count = strtol(argv[i++], NULL, 10);
@@ -463,8 +469,10 @@ int main(int argc, char **argv)
         flags_and_widths();
         long_modifier();
         unknown_conversions();
-        other_edges();
-        truncation();
+        if (!roomy) {
+            other_edges();
+            truncation();
+        }
     }
     if (randoms)
         random_formats(count, seed);
