@@ -11,6 +11,9 @@
 #   make grade [STEP=NN] [T=exercise-or-words]
 #                          the autograder: points per test, a score per step
 #   make workshop OUT=dir  a student tree: every exercise replaced by its stub
+#   make carry             in a student tree: copy each exercise's solution from its own
+#                          step into the later steps' copies (grade, test, run, debug
+#                          and bochs do it first)
 #   make screenshots       the book's screenshots, from real runs
 #   make bench [QUICK=1] [RUNS=n] [OUT=dir] [ARGS=...]
 #                          each step against the floor: boot times, builds, sizes, lines,
@@ -31,11 +34,14 @@ FINISHED := $(patsubst %/Makefile,%,$(sort $(wildcard step*-*/Makefile)))
 STEP     ?= $(patsubst step%,%,$(firstword $(subst -, ,$(lastword $(FINISHED)))))
 STEP_DIR := $(firstword $(filter step$(STEP)-% step0$(STEP)-%,$(FINISHED)))
 
+# A brand-new machine may have no python3 yet: only a student tree needs carry.
 run debug bochs: check-step
+	@! command -v python3 >/dev/null || tools/carry --quiet
 	@$(MAKE) --no-print-directory -C $(STEP_DIR) $@
 
 test:
 	@tools/need test
+	@tools/carry --quiet
 	@$(PYTEST) $(if $(T),-k "$(T)") $(if $(SLOW),--slow) $(ARGS)
 
 book:
@@ -44,7 +50,11 @@ book:
 
 grade:
 	@tools/need test
+	@tools/carry --quiet
 	@$(PYTEST) --grade -q --tb=no -rN $(GRADE_STEP) $(if $(T),-k "$(T)") $(ARGS) $(GRADE_ARGS)
+
+carry:
+	@tools/carry
 
 workshop:
 	@if [ -z "$(OUT)" ]; then echo "usage: make workshop OUT=folder"; exit 2; fi
@@ -69,4 +79,4 @@ check-step:
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
 
-.PHONY: run debug bochs test grade workshop book screenshots bench fresh check-step clean
+.PHONY: run debug bochs test grade carry workshop book screenshots bench fresh check-step clean

@@ -160,16 +160,45 @@ def regions(text):
 
 
 def to_stub(text):
-    """text with every solution replaced by its stub and a TODO comment."""
+    """text with every solution replaced by its stub, between a TODO comment
+    and an END line. Every copy of a region gets the same lines, so the
+    copies of a carried-over file stay identical; the student writes the
+    solution in the exercise's own step, and make carry (tools/carry) copies
+    it into the later steps' copies."""
     lines = text.splitlines(keepends=True)
     for eid, begin, stub, end in reversed(regions(text)):
         indent = re.match(r"\s*", lines[begin]).group(0)
         task = exercise(eid)[1]
+        own = ", ".join(marked_in(eid))
         todo = (f"{indent}/* TODO {eid}: {task}.\n"
                 f"{indent}   See {book_hint(eid)}.\n"
-                f"{indent}   make grade T={eid} checks it. */\n")
-        lines[begin:end + 1] = [todo] + lines[stub + 1:end]
+                f"{indent}   Write it in {own}, between this comment and the END line\n"
+                f"{indent}   (keep both: make carry copies what is between them into the\n"
+                f"{indent}   later steps). make grade T={eid} checks it. */\n")
+        lines[begin:end + 1] = [todo] + lines[stub + 1:end] + [f"{indent}/* END {eid} */\n"]
     return "".join(lines)
+
+
+STUDENT_TODO = re.compile(r"/\* TODO (step\d\d-[a-z0-9-]+): ")
+STUDENT_END = re.compile(r"/\* END (step\d\d-[a-z0-9-]+) \*/")
+
+
+def student_regions(text):
+    """(id, first line, end line) of each region in a student's file (see
+    to_stub): the student's code is lines[first:end], after the TODO comment
+    and before the END line."""
+    lines = text.splitlines()
+    found, open_ = [], {}
+    for i, line in enumerate(lines):
+        todo, end = STUDENT_TODO.search(line), STUDENT_END.search(line)
+        if todo:
+            close = i
+            while close < len(lines) and "*/" not in lines[close]:
+                close += 1
+            open_[todo.group(1)] = close + 1
+        elif end and end.group(1) in open_:
+            found.append((end.group(1), open_.pop(end.group(1)), i))
+    return found
 
 
 def markdown(step):

@@ -10,6 +10,7 @@ import tempfile
 
 import pytest
 
+import exercises
 from harness import (Bochs, Failure, Qemu, copy_step, expect, finished_steps, make, make_command,
                      step_dir)
 
@@ -208,12 +209,24 @@ def listed_changes(folder):
     return {name for head in heads for name in re.findall(r"`([^`\s]+)`", head)}
 
 
+def student_file(path):
+    """Whether path is a student's copy of a file with an exercise (tools/workshop)."""
+    if not os.path.isfile(path):
+        return False
+    with open(path, errors="replace") as f:
+        return bool(exercises.student_regions(f.read()))
+
+
 def step_rule(step, previous):
     current, before = step_dir(step), step_dir(previous)
     listed = listed_changes(current)
     expect(listed is not None, f"{os.path.basename(current)}/README.md has no "
            f"'## Changes from {previous}' section listing the files it adds or changes")
     unlisted = [f for f in changed_files(before, current) if f not in listed]
+    student = [f for f in unlisted if student_file(os.path.join(current, f))]
+    expect(not student, f"these files differ from {previous}'s copy: {', '.join(student)}. "
+           f"Write each exercise in its own step, between its TODO comment and END line, "
+           f"and run make carry: it copies your solutions into the later steps")
     expect(not unlisted, f"these files differ from {previous}'s copy but the README does not "
            f"list them: {', '.join(unlisted)}. List them, or carry the change back so the "
            f"copies match (see tools/stepdiff {step[4:]})")
