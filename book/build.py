@@ -21,8 +21,9 @@ BOOK = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(BOOK)
 TITLE = "Write an OS in six steps"
 FILTER = os.path.join(BOOK, "filters", "include.lua")
+LINKS = os.path.join(BOOK, "filters", "links.lua")   # links between the website's pages
 COMMON = ["--from=markdown", "--lua-filter", FILTER, "--highlight-style=tango",
-          "--resource-path", BOOK]
+          "--resource-path", BOOK, "--lua-filter", LINKS]
 
 
 def chapters():
