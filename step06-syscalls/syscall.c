@@ -261,7 +261,7 @@ static int32_t sys_set_tid_address(const uint32_t *a)
    all one, with one program. The checks come in Linux's order
    (mm/mmap.c, do_mmap): a length of 0 is invalid, one larger than the
    address space finds no room, and then the mapping's type must be
-   private or shared. */
+   private or shared (and a shared one cannot grow down, like a stack). */
 static int32_t sys_mmap2(const uint32_t *a)
 {
     uint32_t addr = a[0], length = a[1], prot = a[2], flags = a[3];
@@ -274,6 +274,8 @@ static int32_t sys_mmap2(const uint32_t *a)
         return -ENOMEM;
     if (type != MAP_PRIVATE && type != MAP_SHARED)
         return -EINVAL;
+    if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
+        return -EINVAL;         /* Linux grows only private mappings down */
     uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (flags & MAP_FIXED) {
         if (addr % PAGE_SIZE || addr < USER_START || addr + size > USER_END ||

@@ -23,6 +23,7 @@
 #define MAP_TYPE      0x03          /* shared or private: one of them */
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x100
 
 /* One entry of the table: the call's name and code, and how trace shows
    its arguments (args, a letter each) and its result (see trace.c). */
