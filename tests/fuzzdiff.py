@@ -150,7 +150,7 @@ def compare(image, seeds, count, folder=STEP):
             linux_proc.wait()
 
 
-def wrong_errno_is_caught(file, old, new, call, seeds=("1",), count=2000):
+def wrong_errno_is_caught(file, old, new, call, seeds=("1",), count=500):
     """Build a copy of step06 with one errno changed and check that the
     comparison fails, naming the call."""
     with open(os.path.join(STEP, file)) as f:

@@ -120,8 +120,8 @@ def compare(name, args, stdin):
 
 def register_programs():
     for name in programs():
-        if name in ("badptr", "hostile", "compat") or linux_only(name):
-            continue            # tests per case: below, and compat's in fuzzdiff.py
+        if name in ("badptr", "hostile", "compat", "fuzz") or linux_only(name):
+            continue            # tests of their own: below, and in fuzzdiff.py
         args, stdin = RUNS.get(name, ((), ""))
         label = " ".join((name,) + args)
         kind = "musl program" if source(name)[1] == "musl" else "user program"
