@@ -50,8 +50,10 @@
 #define SYS_set_thread_area  243
 #define SYS_set_tid_address  258
 
-/* Everything the program keeps is in here (and in its code), so that the
-   checksum can cover it: no call is given a pointer into it. */
+/* What the program keeps that is the same on both systems is in here, so
+   that the checksum can cover it (with the code): no call is given a
+   pointer into it, and the canary is there only to be checked. Where brk
+   ends, which differs, is kept outside. */
 static struct {
     unsigned long state;            /* the random generator's */
     unsigned long calls;
@@ -439,6 +441,8 @@ static enum answer make_nosys(unsigned long *a)
     return EXACT;
 }
 
+/* Every call in syscall.c's table but exit and exit_group, which would end
+   the run (the run's own end makes one), and numbers no Linux has. */
 static const struct call {
     const char *name;
     unsigned long number;               /* 0: the number is a[0] */
