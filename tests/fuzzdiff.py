@@ -108,7 +108,7 @@ def pinpoint(machine, difference, count, folder):
     """A digest line differs: run its seed in full, on both, up to the end of
     its 100 calls, and describe the first line that differs."""
     seed, number, e, g, before = difference
-    block = re.match(r"calls to (\d+): ", e or g or "")
+    block = re.search(r"calls to (\d+): ", e or g or "")
     upto = int(block.group(1)) + 1 if block else count
     linux_proc = start_on_linux([seed], upto, folder, digest=False)
     ours, _ = run_on_kernel(machine, [seed], upto, digest=False)
