@@ -1,0 +1,182 @@
+"""The book's live machines, in a real browser: each step chapter's page,
+opened from disk in headless Chromium, boots its own step in v86 until the
+step says "stepNN: ready" on COM1; chapter 6's machine runs `hello` typed on
+its keyboard; no page logs a console error.
+
+The checks are plain functions that take a Selenium driver (open_page,
+boot, type_text, screen_text, serial_text, console_errors), so another test
+runner can call them as they are. The registrations at the end use one
+browser for all chapters, and the book built once by tests/book.py.
+
+Selenium comes from Debian (python3-selenium), with chromium and
+chromium-driver; tools/need test installs them."""
+
+import atexit
+import os
+import re
+import sys
+import threading
+import time
+
+from harness import TOP, Failure, expect, test
+
+DEBIAN_PYTHON = "/usr/lib/python3/dist-packages"
+BOOT_TIMEOUT = 30      # seconds; a boot takes about one
+COMMAND_TIMEOUT = 15
+
+
+def import_selenium():
+    """Selenium from Debian's python3-selenium. A python3 other than Debian's
+    (a pyenv build, for one) does not see Debian's packages: look there too."""
+    try:
+        import selenium  # noqa: F401
+    except ImportError:
+        if os.path.isdir(os.path.join(DEBIAN_PYTHON, "selenium")) and DEBIAN_PYTHON not in sys.path:
+            sys.path.append(DEBIAN_PYTHON)
+    try:
+        from selenium import webdriver
+        return webdriver
+    except ImportError as error:
+        raise Failure("build failed", f"cannot import selenium ({error}): install Debian's "
+                      "python3-selenium (tools/need test)")
+
+
+def start_browser(webdriver):
+    """Headless Chromium, its console kept for console_errors()."""
+    options = webdriver.ChromeOptions()
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"):
+        options.add_argument(arg)
+    options.binary_location = "/usr/bin/chromium"
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    from selenium.webdriver.chrome.service import Service
+    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+
+
+def open_page(driver, path):
+    """Open an HTML file from disk (file://), as a reader without a server does."""
+    driver.get("file://" + os.path.abspath(path))
+    return driver.execute_script("return document.querySelectorAll('div.machine').length")
+
+
+def machine_state(driver):
+    return driver.execute_script("""
+        const m = document.querySelector('div.machine');
+        return m && {state: m.dataset.state, status: m.querySelector('.machine-status').textContent,
+                     loadMs: m.dataset.loadMs, bootMs: m.dataset.bootMs};""")
+
+
+def serial_text(driver):
+    return driver.execute_script(
+        "const s = document.querySelector('.machine-serial'); return s ? s.textContent : '';")
+
+
+def screen_text(driver):
+    """The 80x25 text screen as v86 draws it: one DOM row per line."""
+    return driver.execute_script("""
+        const t = document.querySelector('.machine-text');
+        return t ? Array.from(t.children).map(r => r.textContent).join('\\n') : '';""")
+
+
+def wait_for(driver, condition, timeout, what):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            state = machine_state(driver) or {}
+            raise Failure("hang", f"{what} did not happen within {timeout} s; the machine says "
+                          f"{state.get('state')!r}: {state.get('status')!r}\n"
+                          f"screen:\n{screen_text(driver)}\nserial:\n{serial_text(driver)[-800:]}")
+        time.sleep(0.05)
+
+
+def boot(driver, step, timeout=BOOT_TIMEOUT):
+    """Click the machine's screen and wait for "stepNN: ready" on its COM1.
+    Returns the page's own figures: load_ms (click to first instruction) and
+    boot_ms (first instruction to ready)."""
+    driver.find_element("css selector", "div.machine .machine-cover").click()
+    ready = f"step{step}: ready"
+    wait_for(driver, lambda: ready in serial_text(driver), timeout, f"'{ready}' on COM1")
+    state = wait_for(driver, lambda: (lambda s: s if s and s.get("bootMs") else None)(machine_state(driver)),
+                     5, "the page's ready state")
+    expect(state["state"] == "ready", f"COM1 says ready, but the page says {state}")
+    return {"load_ms": int(state["loadMs"]), "boot_ms": int(state["bootMs"])}
+
+
+def type_text(driver, text):
+    """Type as a reader does: keys go to the focused screen, through the
+    browser's key events and v86's PS/2 keyboard."""
+    screen = driver.find_element("css selector", "div.machine .machine-screen")
+    screen.click()
+    screen.send_keys(text)
+
+
+def run_command(driver, command, expected, timeout=COMMAND_TIMEOUT):
+    """Type command and Enter; wait for expected (a regular expression) on the screen."""
+    before = screen_text(driver)
+    type_text(driver, command + "\n")
+    wait_for(driver, lambda: re.search(expected, screen_text(driver)) and screen_text(driver) != before,
+             timeout, f"{expected!r} on the screen after typing {command!r}")
+    return screen_text(driver)
+
+
+def console_errors(driver):
+    """The page's console errors since the last call (warnings are left out)."""
+    return [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
+
+
+# --- registrations for tests/run.py -------------------------------------------------------------
+# One browser for every chapter: the checks take turns with it.
+
+_browser = {}
+_browser_lock = threading.Lock()
+
+
+def _driver():
+    if "driver" not in _browser:
+        driver = start_browser(import_selenium())
+        _browser["driver"] = driver
+        atexit.register(driver.quit)
+    return _browser["driver"]
+
+
+def _chapter_page(step):
+    import book  # tests/book.py builds the book once for the whole run
+    folder = os.path.join(book.built(), "html")
+    pages = [name for name in sorted(os.listdir(folder)) if name.startswith(f"{step}-")]
+    expect(pages, f"the book has no chapter page {step}-*.html")
+    return os.path.join(folder, pages[0])
+
+
+def _boot_chapter(step):
+    """Open chapter step's page and boot its machine; the caller holds _browser_lock."""
+    driver = _driver()
+    console_errors(driver)  # drop what an earlier page said
+    found = open_page(driver, _chapter_page(step))
+    expect(found == 1, f"chapter {step}'s page has {found} machines, expected 1")
+    figures = boot(driver, step)
+    errors = console_errors(driver)
+    expect(not errors, f"chapter {step}'s page logged console errors:\n" + "\n".join(errors))
+    return driver, figures
+
+
+def _register_boot(step):
+    @test("book", f"chapter {step}'s page boots step{step} in the browser, from disk, to 'step{step}: ready'")
+    def boots():
+        with _browser_lock:
+            _boot_chapter(step)
+
+
+for _step in ("01", "02", "03", "04", "05"):
+    _register_boot(_step)
+
+
+@test("book", "chapter 06's page boots step06 in the browser, and hello typed there prints hello, world")
+def hello_in_the_page():
+    with _browser_lock:
+        driver, _ = _boot_chapter("06")
+        run_command(driver, "hello", r"hello, world")
+        errors = console_errors(driver)
+        expect(not errors, "chapter 06's page logged console errors:\n" + "\n".join(errors))
