@@ -126,9 +126,10 @@ def b64(data):
     return base64.b64encode(data).decode("ascii")
 
 
-def build_machines(steps, out):
+def build_machines(steps, out, images=None):
     """html/machine/: the page script, the emulator, its WebAssembly, the BIOS
-    files and one image per step, all loadable by <script> from file://."""
+    files and one image per step, all loadable by <script> from file://.
+    images may give a step's image instead ({"06": path}; make bench does)."""
     folder = os.path.join(out, "machine")
     os.makedirs(folder, exist_ok=True)
     install_v86()
@@ -145,7 +146,7 @@ def build_machines(steps, out):
         data_script(os.path.join(folder, "bios.js"),
                     [("bios", b64(bios.read())), ("vga_bios", b64(vga.read()))])
     for step in sorted(steps):
-        with open(step_image(step), "rb") as f:
+        with open((images or {}).get(step) or step_image(step), "rb") as f:
             image = f.read()
         # The image is mostly zeros at its end: leave them out, keep its size.
         data_script(os.path.join(folder, f"step{step}.js"),
@@ -176,14 +177,14 @@ def nav(items, index, tmp):
     return path
 
 
-def build_html(items, out, tmp):
+def build_html(items, out, tmp, images=None):
     os.makedirs(out, exist_ok=True)
     for sub in ("images", "diagrams"):
         shutil.copytree(os.path.join(BOOK, sub), os.path.join(out, sub), dirs_exist_ok=True)
     shutil.copy(os.path.join(BOOK, "book.css"), out)
     steps = machines(items)
     if steps:
-        build_machines(steps, out)
+        build_machines(steps, out, images)
     script = os.path.join(tmp, "machine-script.html")
     with open(script, "w") as f:
         f.write('<script src="machine/machine.js"></script>\n')
