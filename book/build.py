@@ -223,7 +223,7 @@ def build_print(items, out, tmp, notes):
         f.write(text)
     pdf = os.path.join(out, "book.pdf")
     profile = tempfile.mkdtemp(prefix="book-chromium-", dir=tmp)
-    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+    command = ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                "--disable-background-networking", "--no-first-run", "--disable-component-update",
                "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
                f"--print-to-pdf={pdf}", "file://" + page]
