@@ -61,6 +61,7 @@
         this.name = "step" + this.step;
         this.emulator = null;
         this.serialText = "";
+        this.line = "";
         this.build();
         this.setState("idle", "Not started. Click the screen to boot " + this.name + ".");
     }
@@ -163,29 +164,47 @@
     };
 
     Machine.prototype.serialByte = function (byte) {
+        var self = this;
         var c = String.fromCharCode(byte);
         if (c === "\r") return;
         if (c === "\b") {
             this.serialText = this.serialText.slice(0, -1);
+            this.line = this.line.slice(0, -1);
         } else {
             this.serialText += c;
+            this.line += c;
         }
         if (this.serialText.length > 20000) this.serialText = this.serialText.slice(-16000);
-        var atEnd = this.serial.scrollTop + this.serial.clientHeight >= this.serial.scrollHeight - 4;
-        this.serial.textContent = this.serialText;
-        if (atEnd) this.serial.scrollTop = this.serial.scrollHeight;
-        var ready = this.name + ": ready\n";
-        if (this.div.getAttribute("data-state") === "booting" && this.serialText.endsWith(ready)) {
-            var ms = Math.round(performance.now() - this.started);
-            this.div.setAttribute("data-boot-ms", ms);
-            this.setState("ready", this.name + " is ready (booted in " + (ms / 1000).toFixed(2) +
-                          " s). Click the screen and type.");
+        // Every step says "stepNN: ready" on COM1 once it waits for input.
+        if (c === "\n") {
+            if (this.line === this.name + ": ready\n" &&
+                this.div.getAttribute("data-state") === "booting") {
+                var ms = Math.round(performance.now() - this.started);
+                this.div.setAttribute("data-boot-ms", ms);
+                this.setState("ready", this.name + " is ready (booted in " +
+                              (ms / 1000).toFixed(2) + " s). Click the screen and type.");
+            }
+            this.line = "";
         }
+        // Draw once per frame, however many bytes came.
+        if (!this.drawing) {
+            this.drawing = true;
+            requestAnimationFrame(function () { self.drawSerial(); });
+        }
+    };
+
+    Machine.prototype.drawSerial = function () {
+        this.drawing = false;
+        var box = this.serial;
+        var atEnd = box.scrollTop + box.clientHeight >= box.scrollHeight - 4;
+        box.textContent = this.serialText;
+        if (atEnd) box.scrollTop = box.scrollHeight;
     };
 
     Machine.prototype.reset = function () {
         if (!this.emulator) return;
         this.serialText = "";
+        this.line = "";
         this.serial.textContent = "";
         this.div.removeAttribute("data-boot-ms");
         this.started = performance.now();
