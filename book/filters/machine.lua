@@ -1,12 +1,13 @@
 -- machine.lua: a live machine in a chapter.
 --
 --   ::: {.machine step="06"}
+--   Click its screen and type `hello`.      (what to try: optional)
 --   :::
 --
--- On the website (the default) the div stays, with a line saying how to run
--- the same step locally; machine/machine.js turns it into the PC that boots
+-- On the website (the default) the div stays, its text followed by a line
+-- saying how to run the same step locally; machine/machine.js turns it into the PC that boots
 -- stepNN's build/os.img in the browser. In print and in the EPUB (metadata
--- machine=note) a paragraph takes its place that points to the web edition:
+-- machine=note) a paragraph before its text points to the web edition:
 -- live-url (metadata, the website's address) when known, else the page in
 -- book/out/html/. The page is machine-page-NN (metadata, from build.py).
 
@@ -29,8 +30,8 @@ local function Div(div)
   end
   local run = "`make run STEP=" .. step .. "`"
   if text(meta.machine) ~= "note" then
-    div.content = pandoc.read("To run the same on your own machine: " .. run .. ".",
-                              "markdown").blocks
+    div.content:extend(pandoc.read("To run the same on your own machine: " .. run .. ".",
+                                   "markdown").blocks)
     div.attributes["data-step"] = step
     div.attributes.step = nil
     return div
@@ -46,7 +47,9 @@ local function Div(div)
   local note = "**Live machine.** The web edition of this chapter boots step " .. step ..
     " in your browser on a click, with its screen and its serial output: " .. where ..
     ". On your own machine: " .. run .. "."
-  return pandoc.Div(pandoc.read(note, "markdown").blocks, pandoc.Attr("", {"machine-note"}))
+  local blocks = pandoc.read(note, "markdown").blocks
+  blocks:extend(div.content)
+  return pandoc.Div(blocks, pandoc.Attr("", {"machine-note"}))
 end
 
 return {{Meta = Meta}, {Div = Div}}
