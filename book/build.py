@@ -188,21 +188,27 @@ def build_html(items, out, tmp, images=None):
     script = os.path.join(tmp, "machine-script.html")
     with open(script, "w") as f:
         f.write('<script src="machine/machine.js"></script>\n')
+    # No icon: else a browser asks a web server for /favicon.ico, and logs the 404.
+    header = os.path.join(tmp, "header.html")
+    with open(header, "w") as f:
+        f.write('<link rel="icon" href="data:,">\n')
     for i, (name, path, heading) in enumerate(items):
         bar = nav(items, i, tmp)
         after = ["--include-after-body", script] if name + ".html" in steps.values() else []
         pandoc(*COMMON, "--standalone", "--to=html5", "--toc", "--toc-depth=2",
                "--css=book.css", "--metadata", f"pagetitle={heading} - {TITLE}",
+               "--include-in-header", header,
                "--include-before-body", bar, "--include-after-body", bar, *after,
                "--output", os.path.join(out, name + ".html"), path)
     contents = os.path.join(tmp, "index.md")
     with open(contents, "w") as f:
         f.write(f"# {TITLE}\n\nA small operating system in C for 32-bit x86, "
-                "built in six steps, with a chapter for each step.\n\n")
+                "built in six steps, with a chapter for each step. Each step's chapter "
+                "boots that step in your browser, on a PC you can type at.\n\n")
         for name, _, heading in items:
             f.write(f"- [{heading}]({name}.html)\n")
     pandoc("--standalone", "--to=html5", "--css=book.css", "--metadata", f"pagetitle={TITLE}",
-           "--output", os.path.join(out, "index.html"), contents)
+           "--include-in-header", header, "--output", os.path.join(out, "index.html"), contents)
 
 
 def build_print(items, out, tmp, notes):

@@ -1,24 +1,28 @@
 """The book's live machines, in a real browser: each step chapter's page,
 opened from disk in headless Chromium, boots its own step in v86 until the
 step says "stepNN: ready" on COM1; chapter 6's machine runs `hello` typed on
-its keyboard; no page logs a console error.
+its keyboard, and boots again after Reset; the same page served over HTTP
+boots too; no page logs a console error.
 
 The checks are plain functions that take a Selenium driver (open_page,
-boot, type_text, screen_text, serial_text, console_errors), so another test
-runner can call them as they are. The registrations at the end use one
+boot, type_text, run_command, reset, screen_text, serial_text,
+console_errors; serve for HTTP), so another test runner can call them as
+they are. The registrations at the end use one
 browser for all chapters, and the book built once by tests/book.py.
 
 Selenium comes from Debian (python3-selenium), with chromium and
 chromium-driver; tools/need test installs them."""
 
 import atexit
+import functools
+import http.server
 import os
 import re
 import sys
 import threading
 import time
 
-from harness import TOP, Failure, expect, test
+from harness import Failure, expect, test
 
 DEBIAN_PYTHON = "/usr/lib/python3/dist-packages"
 BOOT_TIMEOUT = 30      # seconds; a boot takes about one
@@ -54,9 +58,22 @@ def start_browser(webdriver):
 
 
 def open_page(driver, path):
-    """Open an HTML file from disk (file://), as a reader without a server does."""
-    driver.get("file://" + os.path.abspath(path))
+    """Open an HTML file from disk (file://), as a reader without a server
+    does, or a URL. Returns how many machines the page has."""
+    driver.get(path if re.match(r"https?://", path) else "file://" + os.path.abspath(path))
     return driver.execute_script("return document.querySelectorAll('div.machine').length")
+
+
+def serve(folder):
+    """Serve folder over HTTP on 127.0.0.1, as a website does. Returns the
+    base URL and the server (call its shutdown() when done)."""
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0),
+                                             functools.partial(Quiet, directory=folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
 def machine_state(driver):
@@ -122,6 +139,16 @@ def run_command(driver, command, expected, timeout=COMMAND_TIMEOUT):
     return screen_text(driver)
 
 
+def reset(driver, step, timeout=BOOT_TIMEOUT):
+    """Press Reset: COM1's pane empties and the step says ready again."""
+    driver.find_element("css selector", "div.machine .machine-reset").click()
+    expect(f"step{step}: ready" not in serial_text(driver), "Reset left the old serial output")
+    ready = f"step{step}: ready"
+    wait_for(driver, lambda: ready in serial_text(driver), timeout, f"'{ready}' on COM1 after Reset")
+    wait_for(driver, lambda: (machine_state(driver) or {}).get("state") == "ready", 5,
+             "the page's ready state after Reset")
+
+
 def console_errors(driver):
     """The page's console errors since the last call (warnings are left out)."""
     return [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
@@ -178,5 +205,24 @@ def hello_in_the_page():
     with _browser_lock:
         driver, _ = _boot_chapter("06")
         run_command(driver, "hello", r"hello, world")
+        reset(driver, "06")
         errors = console_errors(driver)
         expect(not errors, "chapter 06's page logged console errors:\n" + "\n".join(errors))
+
+
+@test("book", "chapter 06's page served over HTTP, as the website does, boots step06 too")
+def served():
+    with _browser_lock:
+        driver = _driver()
+        page = _chapter_page("06")
+        base, server = serve(os.path.dirname(page))
+        try:
+            console_errors(driver)
+            found = open_page(driver, base + os.path.basename(page))
+            expect(found == 1, f"the served page has {found} machines, expected 1")
+            boot(driver, "06")
+            errors = console_errors(driver)
+            expect(not errors, "the served page logged console errors:\n" + "\n".join(errors))
+        finally:
+            server.shutdown()
+            server.server_close()
