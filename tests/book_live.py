@@ -5,7 +5,7 @@ its keyboard, and boots again after Reset; the same page served over HTTP
 boots too; no page logs a console error.
 
 The checks are plain functions that take a Selenium driver (open_page,
-boot, type_text, run_command, reset, screen_text, serial_text,
+boot, type_text, type_outside, run_command, reset, screen_text, serial_text,
 console_errors; serve for HTTP), so another test runner can call them as
 they are. The registrations at the end use one
 browser for all chapters, and the book built once by tests/book.py.
@@ -130,11 +130,19 @@ def type_text(driver, text):
     screen.send_keys(text)
 
 
+def type_outside(driver, text):
+    """Type with the focus on the page, not on the screen: keys the PC must not get."""
+    from selenium.webdriver.common.action_chains import ActionChains
+    driver.find_element("css selector", "h1").click()
+    ActionChains(driver).send_keys(text).perform()
+
+
 def run_command(driver, command, expected, timeout=COMMAND_TIMEOUT):
-    """Type command and Enter; wait for expected (a regular expression) on the screen."""
-    before = screen_text(driver)
+    """Type command and Enter; wait for one more match of expected (a regular
+    expression) on the screen than there was before."""
+    before = len(re.findall(expected, screen_text(driver)))
     type_text(driver, command + "\n")
-    wait_for(driver, lambda: re.search(expected, screen_text(driver)) and screen_text(driver) != before,
+    wait_for(driver, lambda: len(re.findall(expected, screen_text(driver))) > before,
              timeout, f"{expected!r} on the screen after typing {command!r}")
     return screen_text(driver)
 
@@ -200,11 +208,15 @@ for _step in ("01", "02", "03", "04", "05"):
     _register_boot(_step)
 
 
-@test("book", "chapter 06's page boots step06 in the browser, and hello typed there prints hello, world")
+@test("book", "chapter 06's page boots step06 in the browser; hello typed on its focused screen "
+      "prints hello, world; Reset boots it again")
 def hello_in_the_page():
     with _browser_lock:
         driver, _ = _boot_chapter("06")
-        run_command(driver, "hello", r"hello, world")
+        # Keys typed while the screen has no focus stay with the page: the
+        # command line must read "hello", not "lshello".
+        type_outside(driver, "ls")
+        run_command(driver, "hello", r"(?m)^> hello *\nhello, world")
         reset(driver, "06")
         errors = console_errors(driver)
         expect(not errors, "chapter 06's page logged console errors:\n" + "\n".join(errors))
