@@ -197,11 +197,24 @@ def _boot_chapter(step):
     return driver, figures
 
 
+# What each chapter's "Try it" asks the reader to type in its machine, and
+# what the screen then shows.
+TRIES = {
+    "04": [("crash pf", r"KERNEL PANIC: page fault \(exception 14\)")],
+    "05": [("meminfo", r"free +\d+ bytes in \d+ blocks?, the largest \d+")],
+}
+
+
 def _register_boot(step):
-    @test("book", f"chapter {step}'s page boots step{step} in the browser, from disk, to 'step{step}: ready'")
+    tries = "".join(f"; {command} works there" for command, _ in TRIES.get(step, []))
+
+    @test("book", f"chapter {step}'s page boots step{step} in the browser, from disk, "
+          f"to 'step{step}: ready'{tries}")
     def boots():
         with _browser_lock:
-            _boot_chapter(step)
+            driver, _ = _boot_chapter(step)
+            for command, expected in TRIES.get(step, []):
+                run_command(driver, command, expected)
 
 
 for _step in ("01", "02", "03", "04", "05"):
@@ -209,7 +222,7 @@ for _step in ("01", "02", "03", "04", "05"):
 
 
 @test("book", "chapter 06's page boots step06 in the browser; hello typed on its focused screen "
-      "prints hello, world; Reset boots it again")
+      "prints hello, world; trace hello works there; Reset boots it again")
 def hello_in_the_page():
     with _browser_lock:
         driver, _ = _boot_chapter("06")
@@ -217,6 +230,7 @@ def hello_in_the_page():
         # command line must read "hello", not "lshello".
         type_outside(driver, "ls")
         run_command(driver, "hello", r"(?m)^> hello *\nhello, world")
+        run_command(driver, "trace hello", r'write\(1, "hello, world\\n", 13\) = 13')
         reset(driver, "06")
         errors = console_errors(driver)
         expect(not errors, "chapter 06's page logged console errors:\n" + "\n".join(errors))
