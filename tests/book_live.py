@@ -6,14 +6,14 @@ boots too; no page logs a console error.
 
 The checks are plain functions that take a Selenium driver (open_page,
 boot, type_text, type_outside, run_command, reset, screen_text, serial_text,
-console_errors; serve for HTTP), so another test runner can call them as
-they are. The registrations at the end use one
-browser for all chapters, and the book built once by tests/book.py.
+console_errors; serve for HTTP; check_chapter, check_chapter6, check_served
+for a built book's html/ folder), so another test runner can call them as
+they are. The registration at the end runs them all in one browser, on the
+book that tests/book.py builds once per run.
 
 Selenium comes from Debian (python3-selenium), with chromium and
 chromium-driver; tools/need test installs them."""
 
-import atexit
 import functools
 import http.server
 import os
@@ -162,40 +162,11 @@ def console_errors(driver):
     return [entry["message"] for entry in driver.get_log("browser") if entry.get("level") == "SEVERE"]
 
 
-# --- registrations for tests/run.py -------------------------------------------------------------
-# One browser for every chapter: the checks take turns with it.
-
-_browser = {}
-_browser_lock = threading.Lock()
-
-
-def _driver():
-    if "driver" not in _browser:
-        driver = start_browser(import_selenium())
-        _browser["driver"] = driver
-        atexit.register(driver.quit)
-    return _browser["driver"]
-
-
-def _chapter_page(step):
-    import book  # tests/book.py builds the book once for the whole run
-    folder = os.path.join(book.built(), "html")
-    pages = [name for name in sorted(os.listdir(folder)) if name.startswith(f"{step}-")]
-    expect(pages, f"the book has no chapter page {step}-*.html")
-    return os.path.join(folder, pages[0])
-
-
-def _boot_chapter(step):
-    """Open chapter step's page and boot its machine; the caller holds _browser_lock."""
-    driver = _driver()
-    console_errors(driver)  # drop what an earlier page said
-    found = open_page(driver, _chapter_page(step))
-    expect(found == 1, f"chapter {step}'s page has {found} machines, expected 1")
-    figures = boot(driver, step)
-    errors = console_errors(driver)
-    expect(not errors, f"chapter {step}'s page logged console errors:\n" + "\n".join(errors))
-    return driver, figures
-
+# --- registration for tests/run.py ------------------------------------------------------------
+# One test, one browser, every chapter in turn: a browser boot takes a core,
+# and tests that queued for a shared browser would hold the runner's other
+# worker idle. Each chapter is still checked on its own, and each failure is
+# reported with its chapter.
 
 # What each chapter's "Try it" asks the reader to type in its machine, and
 # what the screen then shows.
@@ -205,50 +176,71 @@ TRIES = {
 }
 
 
-def _register_boot(step):
-    tries = "".join(f"; {command} works there" for command, _ in TRIES.get(step, []))
-
-    @test("book", f"chapter {step}'s page boots step{step} in the browser, from disk, "
-          f"to 'step{step}: ready'{tries}")
-    def boots():
-        with _browser_lock:
-            driver, _ = _boot_chapter(step)
-            for command, expected in TRIES.get(step, []):
-                run_command(driver, command, expected)
+def chapter_page(folder, step):
+    pages = [name for name in sorted(os.listdir(folder)) if name.startswith(f"{step}-")]
+    expect(pages, f"the book has no chapter page {step}-*.html in {folder}")
+    return os.path.join(folder, pages[0])
 
 
-for _step in ("01", "02", "03", "04", "05"):
-    _register_boot(_step)
+def boot_chapter(driver, folder, step, url=None):
+    """Open chapter step's page (from disk, or at url) and boot its machine."""
+    console_errors(driver)  # drop what an earlier page said
+    found = open_page(driver, url or chapter_page(folder, step))
+    expect(found == 1, f"the page has {found} machines, expected 1")
+    figures = boot(driver, step)
+    errors = console_errors(driver)
+    expect(not errors, "the page logged console errors:\n" + "\n".join(errors))
+    return figures
 
 
-@test("book", "chapter 06's page boots step06 in the browser; hello typed on its focused screen "
-      "prints hello, world; trace hello works there; Reset boots it again")
-def hello_in_the_page():
-    with _browser_lock:
-        driver, _ = _boot_chapter("06")
-        # Keys typed while the screen has no focus stay with the page: the
-        # command line must read "hello", not "lshello".
-        type_outside(driver, "ls")
-        run_command(driver, "hello", r"(?m)^> hello *\nhello, world")
-        run_command(driver, "trace hello", r'write\(1, "hello, world\\n", 13\) = 13')
-        reset(driver, "06")
-        errors = console_errors(driver)
-        expect(not errors, "chapter 06's page logged console errors:\n" + "\n".join(errors))
+def check_chapter(driver, folder, step):
+    boot_chapter(driver, folder, step)
+    for command, expected in TRIES.get(step, []):
+        run_command(driver, command, expected)
 
 
-@test("book", "chapter 06's page served over HTTP, as the website does, boots step06 too")
-def served():
-    with _browser_lock:
-        driver = _driver()
-        page = _chapter_page("06")
-        base, server = serve(os.path.dirname(page))
-        try:
-            console_errors(driver)
-            found = open_page(driver, base + os.path.basename(page))
-            expect(found == 1, f"the served page has {found} machines, expected 1")
-            boot(driver, "06")
-            errors = console_errors(driver)
-            expect(not errors, "the served page logged console errors:\n" + "\n".join(errors))
-        finally:
-            server.shutdown()
-            server.server_close()
+def check_chapter6(driver, folder):
+    boot_chapter(driver, folder, "06")
+    # Keys typed while the screen has no focus stay with the page: the
+    # command line must read "hello", not "lshello".
+    type_outside(driver, "ls")
+    run_command(driver, "hello", r"(?m)^> hello *\nhello, world")
+    run_command(driver, "trace hello", r'write\(1, "hello, world\\n", 13\) = 13')
+    reset(driver, "06")
+    errors = console_errors(driver)
+    expect(not errors, "the page logged console errors:\n" + "\n".join(errors))
+
+
+def check_served(driver, folder):
+    """Chapter 6's page from a web server, as the website serves it."""
+    base, server = serve(folder)
+    try:
+        boot_chapter(driver, folder, "06", url=base + os.path.basename(chapter_page(folder, "06")))
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@test("book", "the live machines in Chromium: each step's chapter, opened from disk, boots its step "
+      "to 'stepNN: ready'; its Try it commands work (crash pf, meminfo, hello, trace hello); "
+      "keys go to the focused screen only; Reset; served over HTTP too")
+def live_machines():
+    import book  # tests/book.py builds the book once for the whole run
+    folder = os.path.join(book.built(), "html")
+    checks = [(f"chapter {step}", functools.partial(check_chapter, folder=folder, step=step))
+              for step in ("01", "02", "03", "04", "05")]
+    checks += [("chapter 06", functools.partial(check_chapter6, folder=folder)),
+               ("chapter 06 served over HTTP", functools.partial(check_served, folder=folder))]
+    driver = start_browser(import_selenium())
+    failures = []
+    try:
+        for name, check in checks:
+            try:
+                check(driver)
+            except Failure as failure:
+                failures.append(f"{name}: {failure}")
+    finally:
+        driver.quit()
+    if failures:
+        raise Failure("wrong output", f"{len(failures)} of {len(checks)} checks failed:\n"
+                      + "\n".join(failures))
