@@ -18,6 +18,7 @@ import functools
 import http.server
 import os
 import re
+import shutil
 import sys
 import threading
 import time
@@ -51,10 +52,11 @@ def start_browser(webdriver):
     for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                 "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"):
         options.add_argument(arg)
-    options.binary_location = "/usr/bin/chromium"
+    options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     from selenium.webdriver.chrome.service import Service
-    return webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
+    driver = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+    return webdriver.Chrome(service=Service(driver), options=options)
 
 
 def open_page(driver, path):
