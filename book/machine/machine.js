@@ -182,7 +182,8 @@
                 var ms = Math.round(performance.now() - this.started);
                 this.div.setAttribute("data-boot-ms", ms);
                 this.setState("ready", this.name + " is ready (booted in " +
-                              (ms / 1000).toFixed(2) + " s). Click the screen and type.");
+                              (ms / 1000).toFixed(2) + " s). Click the screen to type; " +
+                              "click outside it to give the keys back to the page.");
             }
             this.line = "";
         }
