@@ -138,6 +138,7 @@ def build_machines(steps, out, images=None):
     shutil.copy(os.path.join(V86, "LICENSE"), os.path.join(folder, "v86-LICENSE.txt"))
     with open(os.path.join(V86, "build", "v86.wasm"), "rb") as f:
         data_script(os.path.join(folder, "v86-wasm.js"), [("wasm", b64(f.read()))])
+    write_sources(folder)
     for path in (BIOS, VGA_BIOS):
         if not os.path.exists(path):
             sys.exit(f"book: {path} is missing (Debian packages seabios and vgabios; "
@@ -151,6 +152,31 @@ def build_machines(steps, out, images=None):
         # The image is mostly zeros at its end: leave them out, keep its size.
         data_script(os.path.join(folder, f"step{step}.js"),
                     [(f"step{step}", {"size": len(image), "data": b64(image.rstrip(b"\0"))})])
+
+
+def write_sources(folder):
+    """machine/SOURCES.txt: where each binary in the folder comes from, and its licence."""
+    def debian_version(package):
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package],
+                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True) \
+            if shutil.which("dpkg-query") else None
+        return result.stdout if result and result.returncode == 0 else "(version unknown)"
+    with open(os.path.join(V86, "package.json")) as f:
+        v86 = json.load(f)["version"]
+    with open(os.path.join(folder, "SOURCES.txt"), "w") as f:
+        f.write(f"""The files in this folder and where they come from:
+
+machine.js     the book's own page script (book/machine/machine.js)
+v86.js         v86 {v86}, an x86 PC emulator (npm package v86; BSD-2-Clause,
+               v86-LICENSE.txt; source: https://github.com/copy/v86)
+v86-wasm.js    the same package's build/v86.wasm, as base64
+bios.js        SeaBIOS, Debian package seabios {debian_version("seabios")}, {BIOS}
+               (LGPL-3.0), and the LGPL VGA BIOS, Debian package vgabios
+               {debian_version("vgabios")}, {VGA_BIOS} (LGPL-2.1), as base64;
+               their source: https://sources.debian.org/src/seabios/ and
+               https://sources.debian.org/src/vgabios/
+stepNN.js      each step's build/os.img, built from this book's own source
+""")
 
 
 def note_metadata(steps, live_url):
