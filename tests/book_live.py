@@ -117,7 +117,14 @@ def boot(driver, step, timeout=BOOT_TIMEOUT):
     boot_ms (first instruction to ready)."""
     driver.find_element("css selector", "div.machine .machine-cover").click()
     ready = f"step{step}: ready"
-    wait_for(driver, lambda: ready in serial_text(driver), timeout, f"'{ready}' on COM1")
+
+    def ready_or_error():
+        state = (machine_state(driver) or {}).get("state")
+        if state == "error":
+            raise Failure("wrong output", f"the page's machine did not start: "
+                          f"{machine_state(driver)['status']}")
+        return ready in serial_text(driver)
+    wait_for(driver, ready_or_error, timeout, f"'{ready}' on COM1")
     state = wait_for(driver, lambda: (lambda s: s if s and s.get("bootMs") else None)(machine_state(driver)),
                      5, "the page's ready state")
     expect(state["state"] == "ready", f"COM1 says ready, but the page says {state}")
