@@ -599,15 +599,16 @@ MISUSE overrun_footer(void)
 {
     char *a = kmalloc(100), *b = kmalloc(100), *c = kmalloc(100), *d;
 
-    memset(c, 'x', 100);        /* a kmalloc(100) has room for exactly 100 bytes */
+    /* kmalloc(100) takes 112 bytes: 8 of header, 103 of room, 1 guard byte */
+    memset(c, 'x', 103);
     kfree(c);
-    expect(printed_len == 0, "writing 100 bytes to kmalloc(100) is no overrun: \"%s\"",
+    expect(printed_len == 0, "writing 103 bytes to kmalloc(100) is no overrun: \"%s\"",
            one_line(printed));
     memset(a, 'x', 100);
     memset(a + 100, 0x55, 4);
     kfree(a);
-    expect_report("kfree", a, "buffer overrun: something wrote past the end of this 100-byte "
-                  "block, over its footer (0x55555555)", "repaired", overrun_footer);
+    expect_report("kfree", a, "buffer overrun: something wrote past the end of this 103-byte "
+                  "block, over its guard byte (0x55)", "repaired", overrun_footer);
     still_usable(1);
     memset(b + 100, 0x55, 4);
     d = krealloc(b, 1000);
@@ -624,20 +625,20 @@ MISUSE overrun_header(void)
     char what[120];
 
     (void)b;
-    memset(a + 100, 0x55, 16);  /* footer, the next header and 4 bytes more */
+    memset(a + 100, 0x55, 16);  /* the guard, the next header and 4 bytes more */
     EXPECT_PANIC(kfree(a));
-    snprintf(what, sizeof what, "something wrote past the end of the 100-byte block at %p and "
+    snprintf(what, sizeof what, "something wrote past the end of the 103-byte block at %p and "
              "over the next block's header (size 0x55555555, magic 0x55555555)", (void *)a);
     expect_panic_text(what, overrun_header);
 }
 
-/* 8 bytes past the room reach the next header's size but not its magic:
+/* 8 bytes from byte 100 reach the next header's size but not its magic:
    the size is checked too, or release would trust it and write far away. */
 MISUSE overrun_size(void)
 {
     char *a = kmalloc(100), *b, *c;
 
-    memset(a + 100, 0x55, 8);   /* footer and the size of the top */
+    memset(a + 100, 0x55, 8);   /* the guard and the size of the top */
     EXPECT_PANIC(kfree(a));
     expect_panic_text("over the next block's header (size 0x55555555, magic 0xf4eeb10c)",
                       overrun_size);
@@ -927,9 +928,9 @@ static int model_check(void)
     if (s.used_blocks != (size_t)nlive || s.used + s.free != s.size)
         return fail("heap_stats: %zu used blocks, the model has %d; used %zu + free %zu, "
                     "size %zu", s.used_blocks, nlive, s.used, s.free, s.size);
-    if (s.used < live_bytes + 12 * (size_t)nlive)
-        return fail("heap_stats: %zu bytes used, less than the %zu live bytes and headers",
-                    s.used, live_bytes + 12 * (size_t)nlive);
+    if (s.used < live_bytes + 9 * (size_t)nlive)
+        return fail("heap_stats: %zu bytes used, less than the %zu live bytes, headers and "
+                    "guard bytes", s.used, live_bytes + 9 * (size_t)nlive);
     if (s.size - s.largest_free > most_used)
         most_used = s.size - s.largest_free;
     return 1;
