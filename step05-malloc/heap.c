@@ -33,7 +33,9 @@
 #define GUARD       1           /* a used block's last byte: GUARD_BYTE */
 #define FOOTER      4           /* a free block's last bytes: the size again */
 #define MIN_BLOCK   32          /* room for header, list links and footer */
-#define CLASSES     24          /* class k: 32 << k <= size < 64 << k */
+#define SMALL       256         /* below it, a class for each size */
+#define EXACT       14          /* classes 0 to 13: 32, 48, ..., 240 bytes */
+#define CLASSES     38          /* then class 14 + k: 256 << k <= size < 512 << k */
 #define SEARCH      8           /* blocks tried in a class before the next */
 
 #define BLOCK_USED  0xA110CA7Eu /* "allocate" */
@@ -55,6 +57,7 @@ _Static_assert(HEADER + 2 * sizeof(struct block *) + FOOTER <= MIN_BLOCK,
 static char *heap_start, *heap_end;     /* the first block, and the end */
 static struct block *top;               /* the last block: the rest */
 static struct block *lists[CLASSES];    /* free blocks, by size class */
+static uint32_t filled[(CLASSES + 31) / 32];    /* bit k: lists[k] is not empty */
 
 static uint32_t *footer(struct block *b)
 {
@@ -120,13 +123,30 @@ static uint32_t block_size(size_t n)
     return size < MIN_BLOCK ? MIN_BLOCK : size;
 }
 
-/* Class k holds sizes from 32 << k up to 64 << k: k is the number of the
-   size's highest set bit, less 5. __builtin_clz counts the zero bits above
-   it; on x86 it is one instruction (bsr). */
+/* A small size has a class of its own, so every block on its list fits.
+   Above, class 14 + k holds sizes from 256 << k up to 512 << k: k is the
+   number of the size's highest set bit, less 8. __builtin_clz counts the
+   zero bits above it; on x86 it is one instruction (bsr). */
 static int class_of(uint32_t size)
 {
-    int k = 31 - __builtin_clz(size) - 5;
+    if (size < SMALL)
+        return size / ALIGN - MIN_BLOCK / ALIGN;
+    int k = EXACT + 31 - __builtin_clz(size) - 8;
     return k < CLASSES ? k : CLASSES - 1;
+}
+
+/* The first class from k up that has a free block, or -1. The bitmap
+   finds it in a word or two, not by looking at every list. */
+static int filled_from(int k)
+{
+    for (int w = k / 32; w < (CLASSES + 31) / 32; w++) {
+        uint32_t bits = filled[w];
+        if (w == k / 32)
+            bits &= ~0u << (k % 32);
+        if (bits)
+            return w * 32 + __builtin_ctz(bits);
+    }
+    return -1;
 }
 
 /* Make b a free block: magic and footer. */
@@ -138,22 +158,24 @@ static void make_free(struct block *b)
 
 static void enlist(struct block *b)
 {
-    struct block **list = &lists[class_of(b->size)];
+    int k = class_of(b->size);
     make_free(b);
     tell_next(b, 1);
     b->prev = NULL;
-    b->next = *list;
-    if (*list)
-        (*list)->prev = b;
-    *list = b;
+    b->next = lists[k];
+    if (lists[k])
+        lists[k]->prev = b;
+    lists[k] = b;
+    filled[k / 32] |= 1u << k % 32;
 }
 
 static void unlist(struct block *b)
 {
+    int k = class_of(b->size);
     if (b->prev)
         b->prev->next = b->next;
-    else
-        lists[class_of(b->size)] = b->next;
+    else if (!(lists[k] = b->next))
+        filled[k / 32] &= ~(1u << k % 32);
     if (b->next)
         b->next->prev = b->prev;
 }
@@ -171,6 +193,7 @@ void heap_init(void *start, size_t size)
         usable = 0xFFFF0000u;   /* sizes, headers included, fit in 32 bits */
     for (int k = 0; k < CLASSES; k++)
         lists[k] = NULL;
+    memset(filled, 0, sizeof filled);
     heap_start = (char *)first;
     heap_end = heap_start + usable;
     top = NULL;
@@ -201,22 +224,26 @@ static void check_free(struct block *b)
               "is memory written after kfree?", (void *)b, b->magic);
 }
 
-/* First fit, starting in the class of the size. In a higher class every
-   block fits; in the size's own class only the first few are tried, to
-   keep kmalloc quick. Only when nothing else fits is the whole of the own
+/* Good fit: the size's own class, then the smallest class above it that
+   has a block. In an exact class the first block fits; in a wider one
+   only the first few are tried, to keep kmalloc quick. In a higher class
+   every block fits. Only when nothing else fits is the whole of the own
    class searched, so NULL does mean out of memory. */
 static struct block *find_free(uint32_t size)
 {
     int own = class_of(size);
-    for (int k = own; k < CLASSES; k++) {
-        struct block *b = lists[k];
-        for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
-            check_free(b);
-            if (b->size >= size)
-                return b;
-        }
+    struct block *b = lists[own];
+    for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
+        check_free(b);
+        if (b->size >= size)
+            return b;
     }
-    for (struct block *b = lists[own]; b; b = b->next) {
+    int k = filled_from(own + 1);
+    if (k >= 0) {
+        check_free(lists[k]);
+        return lists[k];
+    }
+    for (b = lists[own]; b; b = b->next) {
         check_free(b);
         if (b->size >= size)
             return b;
