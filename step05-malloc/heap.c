@@ -97,11 +97,12 @@ static struct block *prev_block(struct block *b)
 }
 
 /* Tell the block after b, if it is in use, whether b is free. A free block
-   or the top never follows a free one: they merge. */
+   or the top never follows a free one: they merge. b is not the top, so a
+   block does follow it. */
 static void tell_next(struct block *b, int free)
 {
     struct block *after = next_block(b);
-    if (b != top && is_used(after))
+    if (is_used(after))
         after->magic = free ? BLOCK_USED | PREV_FREE : BLOCK_USED;
 }
 
@@ -160,7 +161,6 @@ static void enlist(struct block *b)
 {
     int k = class_of(b->size);
     make_free(b);
-    tell_next(b, 1);
     b->prev = NULL;
     b->next = lists[k];
     if (lists[k])
@@ -377,6 +377,7 @@ static void release(struct block *b)
     (void)prev_block;
        EXERCISE step05-coalesce END */
     enlist(b);
+    tell_next(b, 1);
 }
 
 void kfree(void *p)
