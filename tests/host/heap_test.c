@@ -595,7 +595,7 @@ MISUSE into_the_top(void)
     all_free();
 }
 
-MISUSE overrun_footer(void)
+MISUSE overrun_guard(void)
 {
     char *a = kmalloc(100), *b = kmalloc(100), *c = kmalloc(100), *d;
 
@@ -608,11 +608,11 @@ MISUSE overrun_footer(void)
     memset(a + 100, 0x55, 4);
     kfree(a);
     expect_report("kfree", a, "buffer overrun: something wrote past the end of this 103-byte "
-                  "block, over its guard byte (0x55)", "repaired", overrun_footer);
+                  "block, over its guard byte (0x55)", "repaired", overrun_guard);
     still_usable(1);
     memset(b + 100, 0x55, 4);
     d = krealloc(b, 1000);
-    expect_report("krealloc", b, "buffer overrun", "repaired", overrun_footer);
+    expect_report("krealloc", b, "buffer overrun", "repaired", overrun_guard);
     expect(d != NULL, "krealloc after a repaired overrun still works");
     still_usable(1);
     kfree(d);
@@ -721,7 +721,7 @@ static void unit_tests(void)
         { "misaligned", misaligned },
         { "inside_a_block", inside_a_block },
         { "into_the_top", into_the_top },
-        { "overrun_footer", overrun_footer },
+        { "overrun_guard", overrun_guard },
         { "overrun_header", overrun_header },
         { "overrun_size", overrun_size },
         { "header_overwritten", header_overwritten },
