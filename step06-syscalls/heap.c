@@ -357,6 +357,7 @@ static void release(struct block *b)
 {
     /* EXERCISE step05-coalesce BEGIN */
     struct block *before = prev_block(b);
+    b->magic = BLOCK_FREE;
     if (before) {
         unlist(before);
         before->size += b->size;

@@ -519,6 +519,15 @@ MISUSE double_free(void)
     still_usable(1);
     kfree(c);
     all_free();
+    a = kmalloc(100);
+    b = kmalloc(100);
+    c = kmalloc(100);
+    kfree(a);
+    kfree(b);                   /* merged into a, before it */
+    kfree(b);
+    expect_report("kfree", b, "double free", "ignored", double_free);
+    kfree(c);
+    all_free();
 }
 
 MISUSE outside_the_heap(void)
