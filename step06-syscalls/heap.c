@@ -128,19 +128,19 @@ static uint32_t block_size(size_t n)
    Above, class 14 + k holds sizes from 256 << k up to 512 << k: k is the
    number of the size's highest set bit, less 8. __builtin_clz counts the
    zero bits above it; on x86 it is one instruction (bsr). */
-static int class_of(uint32_t size)
+static unsigned class_of(uint32_t size)
 {
     if (size < SMALL)
         return size / ALIGN - MIN_BLOCK / ALIGN;
-    int k = EXACT + 31 - __builtin_clz(size) - 8;
+    unsigned k = EXACT + 31 - __builtin_clz(size) - 8;
     return k < CLASSES ? k : CLASSES - 1;
 }
 
 /* The first class from k up that has a free block, or -1. The bitmap
    finds it in a word or two, not by looking at every list. */
-static int filled_from(int k)
+static int filled_from(unsigned k)
 {
-    for (int w = k / 32; w < (CLASSES + 31) / 32; w++) {
+    for (unsigned w = k / 32; w < (CLASSES + 31) / 32; w++) {
         uint32_t bits = filled[w];
         if (w == k / 32)
             bits &= ~0u << (k % 32);
@@ -159,7 +159,7 @@ static void make_free(struct block *b)
 
 static void enlist(struct block *b)
 {
-    int k = class_of(b->size);
+    unsigned k = class_of(b->size);
     make_free(b);
     b->prev = NULL;
     b->next = lists[k];
@@ -171,7 +171,7 @@ static void enlist(struct block *b)
 
 static void unlist(struct block *b)
 {
-    int k = class_of(b->size);
+    unsigned k = class_of(b->size);
     if (b->prev)
         b->prev->next = b->next;
     else if (!(lists[k] = b->next))
@@ -231,7 +231,7 @@ static void check_free(struct block *b)
    class searched, so NULL does mean out of memory. */
 static struct block *find_free(uint32_t size)
 {
-    int own = class_of(size);
+    unsigned own = class_of(size);
     struct block *b = lists[own];
     for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
         check_free(b);
