@@ -160,8 +160,13 @@ def invalid_free():
 def overrun_guard():
     with boot("step05") as machine:
         p = alloc(machine, 100)
-        alloc(machine, 100)
-        command(machine, f"fill {p:#x} 104")   # 103 bytes of room, then the guard byte
+        q = alloc(machine, 100)
+        # A kmalloc(100) block is 112 bytes, or up to 31 more when a free
+        # block was too small to split; q's header then ends p's block.
+        expect(112 <= q - p < 144, f"kmalloc(100) gave {p:#x} and then {q:#x}: "
+               "not one block after the other", machine)
+        # The room, 103 bytes or more, and the guard byte: the block's last byte
+        command(machine, f"fill {p:#x} {q - p - 8}")
         out = command(machine, f"free {p:#x}")
         expect(f"kfree({p:#x}): buffer overrun" in out and "repaired" in out,
                f"an overrun over the guard byte was not reported: {out!r}", machine)
