@@ -692,6 +692,20 @@ MISUSE free_header_overwritten(void)
     expect_panic_text("free block", NULL);
 }
 
+/* A free block's footer is read only when the block after it is freed;
+   then it must lead back to that free block. */
+MISUSE free_footer_overwritten(void)
+{
+    char *a = kmalloc(100), *b = kmalloc(100), *c = kmalloc(100);
+
+    (void)c;
+    kfree(a);
+    memset(a + 100, 0x55, 4);   /* a's footer, through a stale pointer */
+    EXPECT_PANIC(kfree(b));
+    expect_panic_text("heap damaged: the free block before", NULL);
+    expect_panic_text("(footer 0x55555555)", NULL);
+}
+
 /* Each test starts with a fresh heap, on memory that is not zero. */
 static void run_test(const char *name, void (*fn)(void))
 {
@@ -735,6 +749,7 @@ static void unit_tests(void)
         { "overrun_size", overrun_size },
         { "header_overwritten", header_overwritten },
         { "free_header_overwritten", free_header_overwritten },
+        { "free_footer_overwritten", free_footer_overwritten },
     };
 
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
