@@ -17,7 +17,8 @@
 #   make screenshots       the book's screenshots, from real runs
 #   make bench [QUICK=1] [RUNS=n] [OUT=dir] [ARGS=...]
 #                          each step against the floor: boot times, builds, sizes, lines,
-#                          the heap; one table, bench/results.md and results.svg
+#                          the heap, step06 in the book's page in a browser;
+#                          one table, bench/results.md and results.svg
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
 #   make fresh             make run and make test as a new learner: on a brand-new Debian
 #                          root with only git, make and sudo, from a clone of HEAD
@@ -65,7 +66,8 @@ screenshots:
 	@tools/screenshots
 
 bench:
-	@tools/need run && tools/need bochs && tools/need build CC=clang && tools/need build CC=gcc
+	@tools/need run && tools/need bochs && tools/need build CC=clang && tools/need build CC=gcc \
+	    && tools/need book
 	@python3 bench/bench.py $(if $(QUICK),--quick) $(if $(RUNS),--runs $(RUNS)) \
 	    $(if $(OUT),--out "$(OUT)") $(if $(ARGS),--heap-args "$(ARGS)")
 

@@ -2,7 +2,7 @@
 """bench.py: every step against the physical floor, measured in one run.
 
     python3 bench/bench.py [--quick] [--runs N] [--bochs-runs N] [--build-runs N]
-                           [--out DIR] [--heap-args "heap_bench options"]
+                           [--browser-runs N] [--out DIR] [--heap-args "heap_bench options"]
 
 `make bench` runs it. It prints one table on stdout (progress goes to stderr),
 writes the same table as Markdown to DIR/results.md and a plot of the boot
@@ -12,9 +12,10 @@ otherwise. bench/README.md explains each figure and how it is measured.
 The figures: boot to "stepNN: ready" under QEMU and under Bochs, against a
 boot sector that only ends the emulator (floor.asm); Bochs' tick count at
 ready; the clean build time with clang and with gcc; the kernel's size; the
-lines of code; the allocator benchmark (heap_bench); and, in a fresh copy of
-the course, `make test`'s wall time and count and each step's `make grade`
-time, in the course and in a student tree (`make workshop`)."""
+lines of code; the allocator benchmark (heap_bench); step06's boot to ready in
+the book's chapter 6 page, in v86 in headless Chromium (browser_boot); and,
+in a fresh copy of the course, `make test`'s wall time and count and each
+step's `make grade` time, in the course and in a student tree (`make workshop`)."""
 
 import argparse
 import datetime
@@ -84,7 +85,7 @@ def make(directory, *arguments):
 
 
 def steps():
-    """The finished steps: every stepNN-*/ with a Makefile, as tests/run.py finds them."""
+    """The finished steps: every stepNN-*/ with a Makefile, as the tests find them."""
     return [name for name in sorted(os.listdir(TOP))
             if re.match(r"step\d\d-", name) and os.path.exists(os.path.join(TOP, name, "Makefile"))]
 
@@ -382,6 +383,41 @@ def interleaved(what, runs, names, measure, errors, label=lambda name: name[:6])
     return times
 
 
+def browser_boot(runs, image, qemu_seconds):
+    """step06 in the book's own chapter 6 page, opened from disk in headless
+    Chromium: the page's figures (tests/book_live.py reads them) for runs
+    boots, each in a fresh page load. Returns a sentence for the notes."""
+    sys.path.insert(0, os.path.join(TOP, "book"))
+    import build as book_build      # noqa: E402  (book/build.py: that page and its machine)
+    import book_live                # noqa: E402  (tests/book_live.py: drive the page)
+    chapter = next(c for c in book_build.chapters() if c[0].startswith("06-"))
+    out = tempfile.mkdtemp(prefix="bench-book-")
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-book-tmp-") as tmp:
+            # The page boots the image measured under QEMU in this run.
+            book_build.build_html([chapter], out, tmp, images={"06": image})
+        driver = book_live.start_browser(book_live.import_selenium())
+        boots, loads = [], []
+        try:
+            for _ in range(runs):
+                book_live.open_page(driver, os.path.join(out, chapter[0] + ".html"))
+                figures = book_live.boot(driver, "06")
+                boots.append(figures["boot_ms"] / 1000)
+                loads.append(figures["load_ms"] / 1000)
+        finally:
+            driver.quit()
+    except harness.Failure as failure:
+        raise BenchError(str(failure).splitlines()[0])
+    finally:
+        shutil.rmtree(out, ignore_errors=True)
+    boot, load = median(boots), median(loads)
+    versus = f", {ratio(boot, qemu_seconds):.1f}× QEMU's in this run" if qemu_seconds else ""
+    return (f"In the browser: step06 boots to ready in {ms(boot)} in chapter 6's page "
+            f"(v86 in headless Chromium, the page opened from disk; median of "
+            f"{plural(runs, 'boot')}, each in a fresh page load{versus}), after {ms(load)} from "
+            f"the click to its first instruction (the scripts, the WebAssembly, the BIOS).")
+
+
 def ms(seconds):
     return "failed" if seconds is None else f"{seconds * 1000:.0f} ms"
 
@@ -481,6 +517,16 @@ def measure_images(args, names, images, sizes, facts, started):
                          lambda sc: build_time(sc[0][:6], sc[1]), errors,
                          label=lambda sc: f"{sc[0][:6]} {sc[1]}")
 
+    browser = None
+    step06 = next((n for n in names if n.startswith("step06")), None)
+    if step06 and args.browser_runs:
+        say(f"the browser: step06 in chapter 6's page, {args.browser_runs} boots")
+        try:
+            browser = browser_boot(args.browser_runs, images[step06], median(qemu[step06]))
+        except Exception as error:  # BenchError, or Selenium's own
+            errors["step06 in the browser"] = str(error).strip().splitlines()[0]
+        say(browser or "the browser: not measured")
+
     say("lines of code")
     lines, files = all_lines(names)
 
@@ -511,6 +557,7 @@ def measure_images(args, names, images, sizes, facts, started):
         })
     return {
         "rows": rows, "files": files, "errors": errors, "facts": facts, "quick": quick,
+        "browser": browser,
         "runs": (args.runs, args.bochs_runs, args.build_runs), "build_steps": build_steps,
         "fastest": fastest_name, "heap": heap.stdout.rstrip(), "heap_args": heap_args,
         "tests": None if quick else test_times(names, errors),
@@ -605,6 +652,8 @@ def notes(result):
     else:
         out.append("make test: not measured in quick mode (make test runs the quick bench).")
 
+    if result.get("browser"):
+        out.append(result["browser"])
     qemu_runs, bochs_runs, build_runs = result["runs"]
     out.append(f"Medians of {plural(qemu_runs, 'QEMU run')} and {plural(bochs_runs, 'Bochs run')} "
                f"per image and {plural(build_runs, 'build')} per step and compiler; Bochs ticks "
@@ -613,6 +662,8 @@ def notes(result):
     skipped = [r["name"] for r in steps_only if r["name"] not in result["build_steps"]]
     if skipped:
         out.append(f"Not measured in quick mode: the builds of {', '.join(skipped)}.")
+    if result["quick"] and not result.get("browser"):
+        out.append("Not measured in quick mode: step06 in the browser (--browser-runs N).")
     for what, why in result["errors"].items():
         out.append(f"Not measured: {what}: {why}")
     out.append(f"This run took {result['seconds']:.0f} s on {result['date']}.")
@@ -797,6 +848,9 @@ def main():
     parser.add_argument("--bochs-runs", type=int, default=5, help="Bochs boots per image (5)")
     parser.add_argument("--build-runs", type=int, default=3,
                         help="clean builds per step and compiler (3)")
+    parser.add_argument("--browser-runs", type=int, default=None,
+                        help="boots of step06 in the book's chapter 6 page, in headless "
+                        "Chromium (5; none in quick mode unless given)")
     parser.add_argument("--out", default=HERE, help="folder for results.md and results.svg "
                         "(bench/)")
     parser.add_argument("--heap-args", default="", help="options for heap_bench, such as "
@@ -804,6 +858,8 @@ def main():
     args = parser.parse_args()
     if args.quick:
         args.runs = args.bochs_runs = args.build_runs = 1
+    if args.browser_runs is None:
+        args.browser_runs = 0 if args.quick else 5
     if min(args.runs, args.bochs_runs, args.build_runs) < 1:
         parser.error("every number of runs must be at least 1")
 

@@ -34,7 +34,7 @@
 
 #define ARENA       (256u << 20)    /* the kernel heap's memory, in .bss */
 #define MAX_SLOTS   10000           /* the most blocks a trace keeps at once */
-#define RATIO_GOAL  0.50            /* ours/glibc ops/s, at least */
+#define RATIO_GOAL  0.80            /* ours/glibc ops/s, at least */
 #define SPACE_GOAL  1.30            /* our footprint/live, at most */
 
 static _Alignas(16) char arena[ARENA];

@@ -37,8 +37,9 @@ struct tss {
 #define ACCESS_TSS         0x89     /* present, ring 0, 32-bit TSS, not busy */
 #define FLAGS_4K_32        0xC0     /* limit in 4 KiB units, 32-bit segment */
 #define FLAGS_32           0x40     /* limit in bytes, 32-bit segment */
+#define FLAGS_AVAILABLE    0x10     /* AVL: free for software to use */
 
-static struct descriptor gdt[7];
+static struct descriptor gdt[TLS_LAST + 1];
 static struct tss tss;
 
 static void set_flat(int i, uint8_t access)
@@ -81,19 +82,36 @@ void gdt_init(void)
     __asm__ volatile("ltr %w0" : : "r"(TSS_SELECTOR));
 }
 
-void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages)
+void gdt_set_tls(int entry, uint32_t base, uint32_t limit, uint32_t flags)
 {
-    gdt[TLS_ENTRY] = (struct descriptor){
+    /* The access byte's type: bit 1 writable, bit 2 expand-down (SDM 3A, 3.4.5.1). */
+    uint8_t access = ACCESS_USER_DATA & ~0x02;
+    if (!(flags & TLS_READ_ONLY))
+        access |= 0x02;
+    if (flags & TLS_EXPAND_DOWN)
+        access |= 0x04;
+    gdt[entry] = (struct descriptor){
         .limit_low = limit & 0xFFFF, .base_low = base & 0xFFFF, .base_mid = (base >> 16) & 0xFF,
-        .access = ACCESS_USER_DATA,
-        .flags_limit_high = (limit_in_pages ? FLAGS_4K_32 : FLAGS_32) | ((limit >> 16) & 0xF),
+        .access = access,
+        .flags_limit_high = (flags & TLS_PAGES ? FLAGS_4K_32 : FLAGS_32) |
+                            (flags & TLS_AVAILABLE ? FLAGS_AVAILABLE : 0) | ((limit >> 16) & 0xF),
         .base_high = base >> 24,
     };
 }
 
-void gdt_clear_tls(void)
+void gdt_clear_tls(int entry)
 {
-    gdt[TLS_ENTRY] = (struct descriptor){ 0 };
+    gdt[entry] = (struct descriptor){ 0 };
+}
+
+int gdt_tls_free(int entry)
+{
+    static const struct descriptor clear;
+    const uint8_t *a = (const uint8_t *)&gdt[entry], *b = (const uint8_t *)&clear;
+    for (unsigned i = 0; i < sizeof clear; i++)
+        if (a[i] != b[i])
+            return 0;
+    return 1;
 }
 
 void tss_set_kernel_stack(uint32_t esp0)

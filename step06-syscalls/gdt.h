@@ -18,15 +18,23 @@ struct table_register {
 #define USER_CODE   (0x18 | 3)
 #define USER_DATA   (0x20 | 3)
 #define TSS_SELECTOR 0x28
-#define TLS_ENTRY   6               /* the GDT entry a program may set for its thread
-                                       data, as on Linux (set_thread_area) */
+#define TLS_FIRST   6               /* the GDT entries a program may set for its thread */
+#define TLS_LAST    8               /* data: 6 to 8, as on Linux (set_thread_area) */
+
+/* The flags of a TLS entry, as in Linux's struct user_desc. */
+#define TLS_EXPAND_DOWN 0x02        /* a data segment that grows down (contents 1) */
+#define TLS_READ_ONLY   0x08        /* read_exec_only */
+#define TLS_PAGES       0x10        /* the limit counts 4 KiB pages */
+#define TLS_AVAILABLE   0x40        /* useable: the descriptor's bit for software */
 
 void gdt_init(void);
 
-/* Make the TLS entry a ring 3 data segment from base, of limit + 1 bytes
-   (or pages), for a program's %gs; or clear it. */
-void gdt_set_tls(uint32_t base, uint32_t limit, int limit_in_pages);
-void gdt_clear_tls(void);
+/* Make TLS entry (TLS_FIRST to TLS_LAST) a ring 3 data segment from base,
+   of limit + 1 bytes (or pages), for a program's %gs; or clear it. An entry
+   is free when it is clear. */
+void gdt_set_tls(int entry, uint32_t base, uint32_t limit, uint32_t flags);
+void gdt_clear_tls(int entry);
+int gdt_tls_free(int entry);
 
 /* The stack the CPU switches to when an interrupt takes it from ring 3
    to ring 0. */

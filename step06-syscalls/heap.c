@@ -2,13 +2,16 @@
  *
  * The heap is one range of RAM cut into blocks that lie end to end:
  *
- *   | size magic | payload ...        size | size magic | payload ... size |
- *     header       (16-byte aligned)  footer  the next block
+ *   | size magic | payload ...       guard | size magic | links ...  size |
+ *     header       (16-byte aligned)          header       a free block's footer
  *
- * The header says how big the block is and whether it is in use. The footer
- * repeats the size: it is a boundary tag (Knuth, TAOCP vol. 1, 2.5), and
- * lets kfree step back to the block before, so a freed block merges with
- * both its neighbours at once. Two free blocks are never neighbours.
+ * The header says how big the block is and whether it is in use. A free
+ * block also ends with a footer that repeats the size: a boundary tag
+ * (Knuth, TAOCP vol. 1, 2.5). A used block needs none: the header of the
+ * block after a free one says so (PREV_FREE), and only then does kfree
+ * read the footer before it to step back, so a freed block merges with
+ * both its neighbours at once. Two free blocks are never neighbours. The
+ * last byte of a used block is a guard byte, to catch a short overrun.
  *
  * Free blocks wait on lists, one list per size class. The last block, the
  * top, is on no list: it is the heap's untouched rest, and kmalloc cuts
@@ -16,7 +19,9 @@
  *
  * The magic number tells a used block from a free one, and both from
  * memory that is no header at all, which is how a double free, a wild
- * pointer or a write past the end of a block is caught.
+ * pointer or a write past the end of a block is caught. dlmalloc (Doug
+ * Lea, "A Memory Allocator", 1996) and glibc's malloc drop the used
+ * block's footer the same way.
  */
 #include <stdint.h>
 #include "heap.h"
@@ -25,17 +30,23 @@
 
 #define ALIGN       16          /* payloads are aligned for any C type */
 #define HEADER      8           /* size and magic */
-#define FOOTER      4           /* the size again */
+#define GUARD       1           /* a used block's last byte: GUARD_BYTE */
+#define FOOTER      4           /* a free block's last bytes: the size again */
 #define MIN_BLOCK   32          /* room for header, list links and footer */
-#define CLASSES     24          /* class k: 32 << k <= size < 64 << k */
+#define SMALL       256         /* below it, a class for each size */
+#define EXACT       14          /* classes 0 to 13: 32, 48, ..., 240 bytes */
+#define CLASSES     38          /* then class 14 + k: 256 << k <= size < 512 << k */
 #define SEARCH      8           /* blocks tried in a class before the next */
 
 #define BLOCK_USED  0xA110CA7Eu /* "allocate" */
 #define BLOCK_FREE  0xF4EEB10Cu /* "free block" */
+#define PREV_FREE   1u          /* in a used block's magic: the block before is
+                                   free, and ends with a footer */
+#define GUARD_BYTE  0xCA        /* not ASCII text, nor 0 or 0xFF */
 
 struct block {
     uint32_t size;              /* the whole block in bytes, a multiple of 16 */
-    uint32_t magic;             /* BLOCK_USED or BLOCK_FREE */
+    uint32_t magic;             /* BLOCK_USED (| PREV_FREE) or BLOCK_FREE */
     struct block *next, *prev;  /* a free block's place on its class list; in a
                                    used block these bytes are payload */
 };
@@ -46,16 +57,21 @@ _Static_assert(HEADER + 2 * sizeof(struct block *) + FOOTER <= MIN_BLOCK,
 static char *heap_start, *heap_end;     /* the first block, and the end */
 static struct block *top;               /* the last block: the rest */
 static struct block *lists[CLASSES];    /* free blocks, by size class */
+static uint32_t filled[(CLASSES + 31) / 32];    /* bit k: lists[k] is not empty */
 
 static uint32_t *footer(struct block *b)
 {
     return (uint32_t *)((char *)b + b->size - FOOTER);
 }
 
-static void set_size(struct block *b, uint32_t size)
+static uint8_t *guard(struct block *b)
 {
-    b->size = size;
-    *footer(b) = size;
+    return (uint8_t *)b + b->size - GUARD;
+}
+
+static int is_used(struct block *b)
+{
+    return (b->magic & ~PREV_FREE) == BLOCK_USED;
 }
 
 static struct block *next_block(struct block *b)
@@ -63,19 +79,31 @@ static struct block *next_block(struct block *b)
     return (struct block *)((char *)b + b->size);
 }
 
-/* The block before b, found through its footer. NULL for the first block,
-   and when the footer does not lead back to a header of the same size: a
-   used block's footer may have been overrun, and used blocks are never
-   merged anyway. */
+/* The free block before the used block b, found through its footer, or
+   NULL if the block before is used (or there is none). The footer must
+   lead back to a free header of the same size: a free block's last bytes
+   may have been written through a stale pointer. */
 static struct block *prev_block(struct block *b)
 {
-    if ((char *)b == heap_start)
+    if (!(b->magic & PREV_FREE))
         return NULL;
     uint32_t size = ((uint32_t *)b)[-1];
-    if (size % ALIGN || size < MIN_BLOCK || size > (size_t)((char *)b - heap_start))
-        return NULL;
     struct block *before = (struct block *)((char *)b - size);
-    return before->size == size ? before : NULL;
+    if (size % ALIGN || size < MIN_BLOCK || size > (size_t)((char *)b - heap_start) ||
+        before->size != size || before->magic != BLOCK_FREE)
+        panic("heap damaged: the free block before %p was overwritten (footer 0x%x); "
+              "is memory written after kfree?", (void *)((char *)b + HEADER), size);
+    return before;
+}
+
+/* Tell the block after b, if it is in use, whether b is free. A free block
+   or the top never follows a free one: they merge. b is not the top, so a
+   block does follow it. */
+static void tell_next(struct block *b, int free)
+{
+    struct block *after = next_block(b);
+    if (is_used(after))
+        after->magic = free ? BLOCK_USED | PREV_FREE : BLOCK_USED;
 }
 
 static void *payload(struct block *b)
@@ -88,39 +116,66 @@ static struct block *block_of(void *p)
     return (struct block *)((char *)p - HEADER);
 }
 
-/* The block that holds n bytes: header, payload, footer, rounded up. */
+/* The block that holds n bytes: header, payload and guard, rounded up.
+   Free, the same bytes hold header, links and footer. */
 static uint32_t block_size(size_t n)
 {
-    uint32_t size = (n + HEADER + FOOTER + ALIGN - 1) / ALIGN * ALIGN;
+    uint32_t size = (n + HEADER + GUARD + ALIGN - 1) / ALIGN * ALIGN;
     return size < MIN_BLOCK ? MIN_BLOCK : size;
 }
 
-/* Class k holds sizes from 32 << k up to 64 << k: k is the number of the
-   size's highest set bit, less 5. __builtin_clz counts the zero bits above
-   it; on x86 it is one instruction (bsr). */
-static int class_of(uint32_t size)
+/* A small size has a class of its own, so every block on its list fits.
+   Above, class 14 + k holds sizes from 256 << k up to 512 << k: k is the
+   number of the size's highest set bit, less 8. __builtin_clz counts the
+   zero bits above it; on x86 it is one instruction (bsr). */
+static unsigned class_of(uint32_t size)
 {
-    int k = 31 - __builtin_clz(size) - 5;
+    if (size < SMALL)
+        return size / ALIGN - MIN_BLOCK / ALIGN;
+    unsigned k = EXACT + 31 - __builtin_clz(size) - 8;
     return k < CLASSES ? k : CLASSES - 1;
+}
+
+/* The first class from k up that has a free block, or -1. The bitmap
+   finds it in a word or two, not by looking at every list. */
+static int filled_from(unsigned k)
+{
+    for (unsigned w = k / 32; w < (CLASSES + 31) / 32; w++) {
+        uint32_t bits = filled[w];
+        if (w == k / 32)
+            bits &= ~0u << (k % 32);
+        if (bits)
+            return w * 32 + __builtin_ctz(bits);
+    }
+    return -1;
+}
+
+/* Make b a free block: magic and footer. */
+static void make_free(struct block *b)
+{
+    b->magic = BLOCK_FREE;
+    *footer(b) = b->size;
 }
 
 static void enlist(struct block *b)
 {
-    struct block **list = &lists[class_of(b->size)];
-    b->magic = BLOCK_FREE;
+    unsigned k = class_of(b->size);
+    make_free(b);
     b->prev = NULL;
-    b->next = *list;
-    if (*list)
-        (*list)->prev = b;
-    *list = b;
+    b->next = lists[k];
+    if (lists[k])
+        lists[k]->prev = b;
+    lists[k] = b;
+    filled[k / 32] |= 1u << k % 32;
 }
 
 static void unlist(struct block *b)
 {
+    unsigned k = class_of(b->size);
     if (b->prev)
         b->prev->next = b->next;
-    else
-        lists[class_of(b->size)] = b->next;
+    else if (!(lists[k] = b->next))
+        filled[k / 32] &= ~(1u << k % 32);
     if (b->next)
         b->next->prev = b->prev;
 }
@@ -138,13 +193,14 @@ void heap_init(void *start, size_t size)
         usable = 0xFFFF0000u;   /* sizes, headers included, fit in 32 bits */
     for (int k = 0; k < CLASSES; k++)
         lists[k] = NULL;
+    memset(filled, 0, sizeof filled);
     heap_start = (char *)first;
     heap_end = heap_start + usable;
     top = NULL;
     if (usable) {
         top = (struct block *)heap_start;
-        set_size(top, usable);
-        top->magic = BLOCK_FREE;
+        top->size = usable;
+        make_free(top);
     }
 }
 
@@ -155,9 +211,9 @@ static struct block *split(struct block *b, uint32_t size)
     if (b->size - size < MIN_BLOCK)
         return NULL;
     struct block *rest = (struct block *)((char *)b + size);
-    set_size(rest, b->size - size);
-    rest->magic = BLOCK_FREE;
-    set_size(b, size);
+    rest->size = b->size - size;
+    make_free(rest);
+    b->size = size;
     return rest;
 }
 
@@ -168,22 +224,26 @@ static void check_free(struct block *b)
               "is memory written after kfree?", (void *)b, b->magic);
 }
 
-/* First fit, starting in the class of the size. In a higher class every
-   block fits; in the size's own class only the first few are tried, to
-   keep kmalloc quick. Only when nothing else fits is the whole of the own
+/* Good fit: the size's own class, then the smallest class above it that
+   has a block. In an exact class the first block fits; in a wider one
+   only the first few are tried, to keep kmalloc quick. In a higher class
+   every block fits. Only when nothing else fits is the whole of the own
    class searched, so NULL does mean out of memory. */
 static struct block *find_free(uint32_t size)
 {
-    int own = class_of(size);
-    for (int k = own; k < CLASSES; k++) {
-        struct block *b = lists[k];
-        for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
-            check_free(b);
-            if (b->size >= size)
-                return b;
-        }
+    unsigned own = class_of(size);
+    struct block *b = lists[own];
+    for (int tried = 0; b && tried < SEARCH; tried++, b = b->next) {
+        check_free(b);
+        if (b->size >= size)
+            return b;
     }
-    for (struct block *b = lists[own]; b; b = b->next) {
+    int k = filled_from(own + 1);
+    if (k >= 0) {
+        check_free(lists[k]);
+        return lists[k];
+    }
+    for (b = lists[own]; b; b = b->next) {
         check_free(b);
         if (b->size >= size)
             return b;
@@ -202,13 +262,16 @@ void *kmalloc(size_t n)
         struct block *rest = split(b, size);
         if (rest)
             enlist(rest);
+        else
+            tell_next(b, 0);
     } else if (top->size >= size + MIN_BLOCK) {
         b = top;                /* the top stays a block: never empty */
         top = split(b, size);
     } else {
         return NULL;
     }
-    b->magic = BLOCK_USED;
+    b->magic = BLOCK_USED;      /* the block before is used: a free one merged */
+    *guard(b) = GUARD_BYTE;
     return payload(b);
 }
 
@@ -225,7 +288,7 @@ static void explain_bad_header(const char *who, void *p, void *caller)
 {
     struct block *want = block_of(p), *b = (struct block *)heap_start, *before = NULL;
     while ((char *)b < heap_end && b < want) {
-        if (!sane(b) || (b->magic != BLOCK_USED && b->magic != BLOCK_FREE))
+        if (!sane(b) || (!is_used(b) && b->magic != BLOCK_FREE))
             break;
         before = b;
         b = next_block(b);
@@ -268,52 +331,54 @@ static struct block *checked_block(const char *who, void *p, void *caller)
                 "top.\n  Called from %p; ignored\n", who, p, caller);
         return NULL;
     }
-    if (b->magic != BLOCK_USED || !sane(b)) {
+    if (!is_used(b) || !sane(b)) {
         explain_bad_header(who, p, caller);
         return NULL;
     }
     struct block *next = next_block(b);
-    if ((next->magic != BLOCK_USED && next->magic != BLOCK_FREE) || !sane(next) ||
+    unsigned room = b->size - HEADER - GUARD;
+    if ((!is_used(next) && next->magic != BLOCK_FREE) || !sane(next) ||
         (next->magic == BLOCK_FREE && *footer(next) != next->size))
         panic("heap damaged: something wrote past the end of the %u-byte block at %p "
               "and over the next block's header (size 0x%x, magic 0x%x). Found by %s(%p), "
-              "called from %p", (unsigned)(b->size - HEADER - FOOTER), p, next->size,
-              next->magic, who, p, caller);
-    if (*footer(b) != b->size) {
+              "called from %p", room, p, next->size, next->magic, who, p, caller);
+    if (*guard(b) != GUARD_BYTE) {
         kprintf("%s(%p): buffer overrun: something wrote past the end of this "
-                "%u-byte block, over its footer (0x%x).\n  Called from %p; repaired\n",
-                who, p, (unsigned)(b->size - HEADER - FOOTER), *footer(b), caller);
-        *footer(b) = b->size;
+                "%u-byte block, over its guard byte (0x%x).\n  Called from %p; repaired\n",
+                who, p, room, *guard(b), caller);
+        *guard(b) = GUARD_BYTE;
     }
     return b;
 }
 
 /* Free b and merge it with its free neighbours: the block before, found
-   through the footer, and the block after, which may be the top. */
+   through its footer, and the block after, which may be the top. */
 static void release(struct block *b)
 {
     /* EXERCISE step05-coalesce BEGIN */
     struct block *before = prev_block(b);
     b->magic = BLOCK_FREE;
-    if (before && before->magic == BLOCK_FREE) {
+    if (before) {
         unlist(before);
-        set_size(before, before->size + b->size);
+        before->size += b->size;
         b = before;
     }
     struct block *after = next_block(b);
     if (after == top) {
-        set_size(b, b->size + top->size);
+        b->size += top->size;
+        make_free(b);
         top = b;
         return;
     }
     if (after->magic == BLOCK_FREE) {
         unlist(after);
-        set_size(b, b->size + after->size);
+        b->size += after->size;
     }
     /* EXERCISE step05-coalesce STUB
     (void)prev_block;
        EXERCISE step05-coalesce END */
     enlist(b);
+    tell_next(b, 1);
 }
 
 void kfree(void *p)
@@ -346,7 +411,7 @@ void *krealloc(void *p, size_t n)
         release(b);
         return NULL;
     }
-    size_t room = b->size - HEADER - FOOTER;
+    size_t room = b->size - HEADER - GUARD;
     if (n <= room)
         return p;               /* it fits already */
     void *q = kmalloc(n);
@@ -363,12 +428,12 @@ void heap_stats(struct heap_stats *s)
     s->size = heap_end - heap_start;
     for (char *c = heap_start; c < heap_end; c += ((struct block *)c)->size) {
         struct block *b = (struct block *)c;
-        /* A used block's footer is checked when it is freed. */
-        if (!sane(b) || (b->magic != BLOCK_USED && b->magic != BLOCK_FREE) ||
+        /* A used block's guard byte is checked when it is freed. */
+        if (!sane(b) || (!is_used(b) && b->magic != BLOCK_FREE) ||
             (b->magic == BLOCK_FREE && *footer(b) != b->size))
             panic("heap damaged: the header or footer of the block at %p was "
                   "overwritten (size 0x%x, magic 0x%x)", payload(b), b->size, b->magic);
-        if (b->magic == BLOCK_USED) {
+        if (is_used(b)) {
             s->used += b->size;
             s->used_blocks++;
         } else {

@@ -101,7 +101,8 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
     current.brk_start = current.brk = (image.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     current.mmap_next = MMAP_START;
-    gdt_clear_tls();            /* no thread data from the last program */
+    for (int entry = TLS_FIRST; entry <= TLS_LAST; entry++)
+        gdt_clear_tls(entry);   /* no thread data from the last program */
     syscall_reset();
     uint32_t sp = build_stack(argc, argv, &image, stack);
 

@@ -122,12 +122,15 @@ static int32_t sys_brk(const uint32_t *a)
 }
 
 /* An array of iovecs, { base, length } pairs, as readv and writev take
-   them: the array and every buffer in it must be the program's. */
+   them. As on Linux (lib/iov_iter.c), the whole call is refused if the
+   array cannot be read (-EFAULT) or a length is negative (-EINVAL). A
+   buffer that is not the program's ends the transfer there: what came
+   before it counts, and only when nothing came is it an error (-EFAULT). */
 struct iovec {
     uint32_t base, len;
 };
 
-static int32_t check_iovecs(uint32_t va, int32_t count, int write)
+static int32_t check_iovecs(uint32_t va, int32_t count)
 {
     if (count < 0 || count > IOV_MAX)
         return -EINVAL;
@@ -135,8 +138,8 @@ static int32_t check_iovecs(uint32_t va, int32_t count, int write)
         return -EFAULT;
     const struct iovec *iov = (const struct iovec *)va;
     for (int32_t i = 0; i < count; i++)
-        if (!paging_user_range_ok(iov[i].base, iov[i].len, write))
-            return -EFAULT;
+        if ((int32_t)iov[i].len < 0)
+            return -EINVAL;
     return 0;
 }
 
@@ -146,12 +149,14 @@ static int32_t sys_writev(const uint32_t *a)
 {
     if (a[0] != 1 && a[0] != 2)
         return -EBADF;
-    int32_t error = check_iovecs(a[1], a[2], 0);
+    int32_t error = check_iovecs(a[1], a[2]);
     if (error)
         return error;
     const struct iovec *iov = (const struct iovec *)a[1];
     uint32_t total = 0;
     for (uint32_t i = 0; i < a[2]; i++) {
+        if (!paging_user_range_ok(iov[i].base, iov[i].len, 0))
+            return total ? (int32_t)total : -EFAULT;
         for (uint32_t j = 0; j < iov[i].len; j++)
             kprintf("%c", ((const char *)iov[i].base)[j]);
         total += iov[i].len;
@@ -164,12 +169,16 @@ static int32_t sys_readv(const uint32_t *a)
 {
     if (a[0] != 0)
         return -EBADF;
-    int32_t error = check_iovecs(a[1], a[2], 1);
+    int32_t error = check_iovecs(a[1], a[2]);
     if (error)
         return error;
     const struct iovec *iov = (const struct iovec *)a[1];
     uint32_t total = 0;
     for (uint32_t i = 0; i < a[2]; i++) {
+        if (iov[i].len == 0)
+            continue;           /* asks for nothing: no reason to wait for a line */
+        if (!paging_user_range_ok(iov[i].base, iov[i].len, 1))
+            return total ? (int32_t)total : -EFAULT;
         if (total > 0 && line_used == line_len)
             break;              /* the line is used up: do not wait for another */
         uint32_t got = tty_read((char *)iov[i].base, iov[i].len);
@@ -189,21 +198,53 @@ static int32_t sys_ioctl(const uint32_t *a)
 }
 
 /* set_thread_area(desc): a C library keeps its per-thread data at %gs:0.
-   desc is Linux's struct user_desc; entry -1 asks for a free entry, and the
-   kernel writes back the one it chose (Linux: arch/x86/kernel/tls.c). */
+   desc is Linux's struct user_desc: entry, base, limit, flags. Entry -1
+   asks for a free entry, and the kernel writes back the one it chose. As
+   on Linux (arch/x86/kernel/tls.c), only a present 32-bit data segment is
+   taken, or the empty one (base, limit and flags but read_exec_only and
+   seg_not_present all 0), which frees the entry. */
+#define TLS_FLAGS       0x7F        /* the flags there are; the rest are ignored */
+#define TLS_32BIT       0x01        /* seg_32bit */
+#define TLS_CODE        0x04        /* contents 2 or 3: a code segment */
+#define TLS_NOT_PRESENT 0x20        /* seg_not_present */
+#define TLS_EMPTY       (TLS_READ_ONLY | TLS_NOT_PRESENT)
+
+static int tls_empty(const uint32_t *desc)
+{
+    uint32_t flags = desc[3] & TLS_FLAGS;
+    return desc[1] == 0 && desc[2] == 0 && (flags == TLS_EMPTY || flags == 0);
+}
+
+static int tls_okay(const uint32_t *desc)
+{
+    uint32_t flags = desc[3];
+    return tls_empty(desc) ||
+           ((flags & TLS_32BIT) && !(flags & TLS_CODE) && !(flags & TLS_NOT_PRESENT));
+}
+
 static int32_t sys_set_thread_area(const uint32_t *a)
 {
-    uint32_t *desc = (uint32_t *)a[0];      /* entry, base, limit, flags */
-    if (!paging_user_range_ok(a[0], 16, 1))
+    uint32_t *desc = (uint32_t *)a[0];
+    if (!paging_user_range_ok(a[0], 16, 0))
         return -EFAULT;
-    if (desc[0] == (uint32_t)-1)
-        desc[0] = TLS_ENTRY;
-    if (desc[0] != TLS_ENTRY)
+    if (!tls_okay(desc))
         return -EINVAL;
-    if (desc[3] & 0x20)                     /* seg_not_present: clear it */
-        gdt_clear_tls();
+    int32_t entry = desc[0];
+    if (entry == -1) {
+        for (entry = TLS_FIRST; entry <= TLS_LAST && !gdt_tls_free(entry); entry++)
+            ;
+        if (entry > TLS_LAST)
+            return -ESRCH;              /* all taken */
+        if (!paging_user_range_ok(a[0], 4, 1))
+            return -EFAULT;
+        desc[0] = entry;
+    }
+    if (entry < TLS_FIRST || entry > TLS_LAST)
+        return -EINVAL;
+    if (tls_empty(desc))
+        gdt_clear_tls(entry);
     else
-        gdt_set_tls(desc[1], desc[2], desc[3] & 0x10);
+        gdt_set_tls(entry, desc[1], desc[2], desc[3]);
     return 0;
 }
 
@@ -216,14 +257,25 @@ static int32_t sys_set_tid_address(const uint32_t *a)
 }
 
 /* mmap2(addr, length, prot, flags, fd, pgoffset): fresh zeroed pages.
-   Only anonymous private memory: there are no files to map. */
+   Only anonymous memory: there are no files to map. Shared or private is
+   all one, with one program. The checks come in Linux's order
+   (mm/mmap.c, do_mmap): a length of 0 is invalid, one larger than the
+   address space finds no room, and then the mapping's type must be
+   private or shared (and a shared one cannot grow down, like a stack). */
 static int32_t sys_mmap2(const uint32_t *a)
 {
     uint32_t addr = a[0], length = a[1], prot = a[2], flags = a[3];
+    uint32_t type = flags & MAP_TYPE;
     if (!(flags & MAP_ANONYMOUS))
         return -EBADF;          /* a file's fd: none is open */
-    if (length == 0 || length > USER_END - MMAP_START || !(flags & MAP_PRIVATE))
+    if (length == 0)
         return -EINVAL;
+    if (length > USER_END - MMAP_START)
+        return -ENOMEM;
+    if (type != MAP_PRIVATE && type != MAP_SHARED)
+        return -EINVAL;
+    if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
+        return -EINVAL;         /* Linux grows only private mappings down */
     uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     if (flags & MAP_FIXED) {
         if (addr % PAGE_SIZE || addr < USER_START || addr + size > USER_END ||
@@ -252,8 +304,9 @@ static int32_t sys_mmap2(const uint32_t *a)
 static int32_t sys_munmap(const uint32_t *a)
 {
     uint32_t addr = a[0], length = a[1];
-    uint32_t end = addr + ((length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1));
-    if (addr % PAGE_SIZE || length == 0 || addr < USER_START || end > USER_END || end < addr)
+    uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);   /* 0 if length wraps */
+    uint32_t end = addr + size;
+    if (addr % PAGE_SIZE || size == 0 || addr < USER_START || end > USER_END || end < addr)
         return -EINVAL;
     for (uint32_t page = addr; page < end; page += PAGE_SIZE)
         paging_unmap_user(page);

@@ -8,6 +8,7 @@
 #define SYSCALL_VECTOR 0x80
 
 /* Error numbers (Linux's include/uapi/asm-generic/errno-base.h and errno.h). */
+#define ESRCH   3
 #define EBADF   9
 #define ENOMEM  12
 #define EFAULT  14
@@ -17,9 +18,12 @@
 
 /* mmap2's prot and flags (Linux's include/uapi/asm-generic/mman-common.h). */
 #define PROT_WRITE    0x2
+#define MAP_SHARED    0x01
 #define MAP_PRIVATE   0x02
+#define MAP_TYPE      0x03          /* shared or private: one of them */
 #define MAP_FIXED     0x10
 #define MAP_ANONYMOUS 0x20
+#define MAP_GROWSDOWN 0x100
 
 /* One entry of the table: the call's name and code, and how trace shows
    its arguments (args, a letter each) and its result (see trace.c). */

@@ -18,6 +18,7 @@
 static const char *error_name(int32_t e)
 {
     switch (e) {
+    case ESRCH: return "ESRCH (No such process)";
     case EBADF: return "EBADF (Bad file descriptor)";
     case ENOMEM: return "ENOMEM (Cannot allocate memory)";
     case EFAULT: return "EFAULT (Bad address)";

@@ -9,7 +9,9 @@ exercise's checks and `-k bochs` the checks whose title says Bochs."""
 
 import os
 import re
+import subprocess
 import sys
+import tempfile
 
 import pytest
 
@@ -135,6 +137,27 @@ def built():
             raise results[step]
         return results[step]
     return get
+
+
+@pytest.fixture(scope="session")
+def book_build():
+    """One `make book`, into a temporary folder, for all of the book's checks
+    (they run on one worker: their modules are in xdist_group "book")."""
+    with tempfile.TemporaryDirectory(prefix="booktest-") as out:
+        command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
+        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True)
+        yield out, result, " ".join(command)
+
+
+@pytest.fixture
+def book(book_build):
+    """The built book's folder; a failed build fails each check that needs it."""
+    out, result, command = book_build
+    if result.returncode != 0:
+        tail = "\n".join(result.stdout.splitlines()[-25:])
+        raise Failure("build failed", f"`{command}` failed:\n{tail}")
+    return out
 
 
 @pytest.fixture

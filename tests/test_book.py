@@ -17,7 +17,8 @@ from selenium.webdriver.chrome.service import Service as ChromeService
 
 from harness import TOP, Failure, expect
 
-# One worker runs all of the book's checks, so the book is built once.
+# One worker runs all of the book's checks, so the book is built once
+# (the book fixture, in conftest.py).
 pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
 
 BOOK = os.path.join(TOP, "book")
@@ -35,29 +36,9 @@ def chapter_titles():
     return titles
 
 
-@pytest.fixture(scope="module")
-def book_build():
-    """One `make book`, into a temporary folder, for the module's checks."""
-    with tempfile.TemporaryDirectory(prefix="booktest-") as out:
-        command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
-        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
-        yield out, result, " ".join(command)
-
-
-@pytest.fixture
-def built(book_build):
-    """The book's output folder; a failed build fails each check that needs it."""
-    out, result, command = book_build
-    if result.returncode != 0:
-        tail = "\n".join(result.stdout.splitlines()[-25:])
-        raise Failure("build failed", f"`{command}` failed:\n{tail}")
-    return out
-
-
 @pytest.mark.title("make book builds the website, the PDF and the EPUB")
-def test_builds(built):
-    out = built
+def test_builds(book):
+    out = book
     for path in ("html/index.html", "book.pdf", "book.epub"):
         expect(os.path.getsize(os.path.join(out, path)) > 0, f"make book made no {path}")
     pages = sorted(f for f in os.listdir(os.path.join(out, "html")) if f.endswith(".html"))
@@ -92,8 +73,8 @@ return {
 
 
 @pytest.mark.title("every HTML page loads in Chromium: no console errors, images load, internal links resolve")
-def test_html_pages(built):
-    folder = os.path.join(built, "html")
+def test_html_pages(book):
+    folder = os.path.join(book, "html")
     pages = sorted(f for f in os.listdir(folder) if f.endswith(".html"))
     driver = chromium()
     problems, seen = [], {}
@@ -130,8 +111,8 @@ def test_html_pages(built):
 # --- the PDF and the EPUB -----------------------------------------------------
 
 @pytest.mark.title("the PDF has every chapter, each starting a page")
-def test_pdf(built):
-    path = os.path.join(built, "book.pdf")
+def test_pdf(book):
+    path = os.path.join(book, "book.pdf")
     info = subprocess.run(["pdfinfo", path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     expect(info.returncode == 0, f"pdfinfo cannot read {path}:\n{info.stdout}")
     pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))
@@ -151,8 +132,8 @@ def test_pdf(built):
 
 
 @pytest.mark.title("the EPUB is well formed: mimetype first and stored, container, manifest")
-def test_epub(built):
-    path = os.path.join(built, "book.epub")
+def test_epub(book):
+    path = os.path.join(book, "book.epub")
     with zipfile.ZipFile(path) as z:
         first = z.infolist()[0]
         expect(first.filename == "mimetype", f"the first entry is {first.filename}, not mimetype")

@@ -144,5 +144,8 @@ def test_bochs_serial(shared_machine):
     with Bochs(image, reproduce=make_command(step_dir("step03"), "bochs")) as machine:
         machine.wait_for("step03: ready", timeout=60, source="serial")
         got = CURSOR.sub("", machine.serial())
-        expect(got == expected, "Bochs' COM1 output differs from QEMU's:\n"
-               f"QEMU:  {expected[:300]!r}\nBochs: {got[:300]!r}", machine)
+        at = next((i for i, (a, b) in enumerate(zip(expected, got)) if a != b),
+                  min(len(expected), len(got)))
+        expect(got == expected, f"Bochs' COM1 output differs from QEMU's from byte {at} on:\n"
+               f"QEMU:  {expected[max(0, at - 60):at + 240]!r}\n"
+               f"Bochs: {got[max(0, at - 60):at + 240]!r}", machine)

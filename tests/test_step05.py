@@ -11,7 +11,7 @@ from harness import Failure, boot, command, expect, step_dir
 
 pytestmark = pytest.mark.group("step05")
 
-BLOCK_1000 = 1024       # kmalloc(1000): 8-byte header, 4-byte footer, 16-byte multiple
+BLOCK_1000 = 1024       # kmalloc(1000): 8-byte header, 1 guard byte, 16-byte multiple
 
 
 def meminfo(machine):
@@ -169,14 +169,19 @@ def test_invalid_free(machine):
     expect(state["used_blocks"] == 1, f"the live block was lost: {state}", machine)
 
 
-@pytest.mark.title("overrun over the footer: reported and repaired, the heap still works")
-def test_overrun_footer(machine):
+@pytest.mark.title("overrun over the guard byte: reported and repaired, the heap still works")
+def test_overrun_guard(machine):
     p = alloc(machine, 100)
-    alloc(machine, 100)
-    command(machine, f"fill {p:#x} 104")   # 100 bytes of room, then the footer
+    q = alloc(machine, 100)
+    # A kmalloc(100) block is 112 bytes, or up to 31 more when a free
+    # block was too small to split; q's header then ends p's block.
+    expect(112 <= q - p < 144, f"kmalloc(100) gave {p:#x} and then {q:#x}: "
+           "not one block after the other", machine)
+    # The room, 103 bytes or more, and the guard byte: the block's last byte
+    command(machine, f"fill {p:#x} {q - p - 8}")
     out = command(machine, f"free {p:#x}")
     expect(f"kfree({p:#x}): buffer overrun" in out and "repaired" in out,
-           f"an overrun over the footer was not reported: {out!r}", machine)
+           f"an overrun over the guard byte was not reported: {out!r}", machine)
     caller_in_console(machine, out)
     state = meminfo(machine)
     expect(state["used_blocks"] == 1, f"the heap is wrong after the repair: {state}",
@@ -187,10 +192,10 @@ def test_overrun_footer(machine):
 def test_overrun_header(machine):
     p = alloc(machine, 100)
     alloc(machine, 100)
-    command(machine, f"fill {p:#x} 116")   # room, footer, and the next header
+    command(machine, f"fill {p:#x} 116")   # room, guard byte, and the next header
     command(machine, f"free {p:#x}", wait_for="The kernel has stopped.")
     out = machine.serial()
-    expect(f"KERNEL PANIC: heap damaged: something wrote past the end of the 100-byte "
+    expect(f"KERNEL PANIC: heap damaged: something wrote past the end of the 103-byte "
            f"block at {p:#x}" in out, "the panic does not name the overrun block",
            machine)
     expect("magic 0xaaaaaaaa" in out, "the panic does not show the damaged magic", machine)

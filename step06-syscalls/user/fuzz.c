@@ -1,95 +1,628 @@
-/* fuzz: make thousands of system calls with random numbers and random
- * arguments: fuzz [SEED [COUNT]]. The kernel must survive every one.
+/* fuzz: random system calls, with answers to compare with Linux's:
+ * fuzz [-d] SEED COUNT [SEED...]
  *
- * NOT ON LINUX: random system calls on a real Linux could do real harm
- * (kill processes, delete files), so the tests run this only on our kernel.
+ * For each seed it makes COUNT calls, drawn from every call the kernel
+ * has and from numbers no Linux has, with arguments a careless or hostile
+ * program might pass: NULL, kernel and unmapped addresses, ranges that
+ * straddle a page or wrap past 4 GiB, zero and huge lengths, negative
+ * counts, bad file descriptors, every flag bit, and good values. Each call
+ * prints one line, "index name(arguments) = result", so that the same run
+ * under qemu-i386 gives the same text, line for line:
+ *
+ *     qemu-i386 build/user/fuzz.elf 1 10000 </dev/null
+ *
+ * Only arguments whose answer Linux itself fixes are drawn. Where Linux's
+ * answer depends on its address space (where brk and mmap2 put things,
+ * process ids) a success shows only as "ok". Where qemu-i386 checks
+ * in another order than Linux does (a buffer before the fd), the case is
+ * not drawn: the two references would disagree.
+ *
+ * Every 1000 calls, and at the end, it prints a checksum of its own code
+ * and data: no call may have written where it was not asked to.
+ *
+ * With -d (digest) it prints, instead of each line, one line per 100 calls
+ * with a hash of their lines: a console prints 100 times less, and where
+ * two runs differ, the 100 calls to look at are known.
  */
 #include "lib.h"
 
-static unsigned long state;
+#define PAGE 4096u
+
+/* A playground at fixed addresses, mapped the same way on both systems:
+ *   DATA    two pages of printable text, read-write
+ *   RDONLY  a read-only page (zeros), right after them
+ *   HOLE    nothing mapped, right after that
+ *   IOV     three read-write pages for iovec arrays and set_thread_area's
+ *           struct, which the calls only read (or write back an entry)
+ * and an area that the fuzzed mmap2 and munmap calls may change. */
+#define DATA     0x30000000u
+#define RDONLY   (DATA + 0x2000)
+#define HOLE     (DATA + 0x3000)
+#define IOV      0x30010000u
+#define DESC     (IOV + 0x2000)
+#define MAPAREA  0x31000000u    /* 64 pages for mmap2 and munmap to play in */
+
+#define SYS_ioctl            54
+#define SYS_munmap           91
+#define SYS_readv            145
+#define SYS_writev           146
+#define SYS_mmap2            192
+#define SYS_set_thread_area  243
+#define SYS_set_tid_address  258
+
+/* What the program keeps that is the same on both systems is in here, so
+   that the checksum can cover it (with the code): no call is given a
+   pointer into it, and the canary is there only to be checked. Where brk
+   ends, which differs, is kept outside. */
+static struct {
+    unsigned long state;            /* the random generator's */
+    unsigned long calls;
+    int tls_used[3];                /* set_thread_area's entries 6 to 8 */
+    unsigned char canary[4096];
+} own;
+
+extern const char __code_start[], __code_end[];     /* user.ld */
 
 static unsigned long random(void)
 {
-    state ^= state << 13;       /* xorshift32 (Marsaglia, 2003) */
-    state ^= state >> 17;
-    state ^= state << 5;
-    return state;
+    own.state ^= own.state << 13;   /* xorshift32 (Marsaglia, 2003) */
+    own.state ^= own.state >> 17;
+    own.state ^= own.state << 5;
+    return own.state;
 }
 
-static long parse(const char *s)
+/* One of n values, at random. */
+#define PICK(...) pick((const unsigned long[]){ __VA_ARGS__ }, \
+                       sizeof((const unsigned long[]){ __VA_ARGS__ }) / sizeof(unsigned long))
+
+static unsigned long pick(const unsigned long *values, unsigned long n)
 {
-    long n = 0;
+    return values[random() % n];
+}
+
+/* The output goes out a line at a time (and before each call, so that
+   what a call writes comes after its name): one write, not ten. */
+static char out[128];
+static unsigned long out_len;
+static int digest_mode;
+static unsigned long digest;        /* of the lines not printed, with -d */
+
+static void flush(void)
+{
+    if (out_len)
+        write(1, out, out_len);
+    out_len = 0;
+}
+
+static void put(const char *s)
+{
+    for (; *s; s++) {
+        if (digest_mode) {
+            digest = (digest ^ (unsigned char)*s) * 16777619u;  /* FNV-1a */
+            continue;
+        }
+        if (out_len == sizeof out)
+            flush();
+        out[out_len++] = *s;
+    }
+}
+
+/* Lines that are printed with or without -d. */
+static void put_always(const char *s)
+{
+    int saved = digest_mode;
+    digest_mode = 0;
+    put(s);
+    digest_mode = saved;
+}
+
+/* n in base 10 or 16 (0x1f rather than 0x0000001f: the lines stay short).
+   A negative base: printed with -d too. */
+static void put_number(long n, int base)
+{
+    int always = base < 0;
+    if (always)
+        base = -base;
+    char buf[16];
+    int i = sizeof buf;
+    unsigned long u = base == 10 && n < 0 ? -(unsigned long)n : (unsigned long)n;
+    buf[--i] = 0;
+    do {
+        buf[--i] = "0123456789abcdef"[u % base];
+        u /= base;
+    } while (u);
+    if (base == 16)
+        buf[--i] = 'x', buf[--i] = '0';
+    else if (n < 0)
+        buf[--i] = '-';
+    if (always)
+        put_always(buf + i);
+    else
+        put(buf + i);
+}
+
+static void put_number(long n, int base);
+
+static unsigned long checksum(void)
+{
+    unsigned long sum = 0;
+    for (const char *p = __code_start; p < __code_end; p++)
+        sum = (sum << 5 | sum >> 27) ^ (unsigned char)*p;
+    for (unsigned long i = 0; i < sizeof own; i++)
+        sum = (sum << 5 | sum >> 27) ^ ((unsigned char *)&own)[i];
+    return sum;
+}
+
+/* --- Argument classes ---------------------------------------------------- */
+
+/* Addresses no program may touch, on our kernel and on Linux alike: NULL,
+   our kernel (below 0x08000000), Linux's (0xC0000000 and up, on a 32-bit
+   Linux), nothing mapped, and the last bytes before 4 GiB. */
+static unsigned long bad_address(void)
+{
+    return PICK(0, 1, 0x1000, 0xb8000, 0x100000, 0xc0000000, 0xc0100000, 0xfffff000,
+                0x20000000, HOLE, HOLE + 0x800, 0xffffffff);
+}
+
+/* A buffer of length n that the call may read (to write it out): good,
+   bad, straddling into a hole, or wrapping past 4 GiB. */
+static unsigned long source(unsigned long n)
+{
+    switch (random() % 6) {
+    case 0: return bad_address();
+    case 1: return RDONLY - n / 2;                  /* text, then the read-only zeros */
+    case 2: return 0 - n / 2;                       /* wraps past 4 GiB */
+    case 3: return HOLE - 8;                        /* straddles into the hole */
+    default: return DATA + random() % 64;
+    }
+}
+
+/* A buffer the call would write into: as above, and the read-only page. */
+static unsigned long destination(unsigned long n)
+{
+    if (random() % 5 == 0)
+        return PICK(RDONLY + random() % 64, RDONLY - 8);
+    return source(n);
+}
+
+/* A buffer of length 0 is never touched, but where it may be differs: a
+   32-bit Linux wants it below 0xC0000000, a 64-bit Linux anywhere, and
+   qemu-i386 below 0xFFFFF000. Only the first answer holds on all three. */
+static unsigned long no_empty_at_top(unsigned long p, unsigned long n)
+{
+    return n == 0 && p >= 0xc0000000 ? DATA : p;
+}
+
+/* Is [p, p + n) all in the read-write playground? */
+static int good_range(unsigned long p, unsigned long n)
+{
+    return p >= DATA && p + n >= p && p + n <= RDONLY;
+}
+
+static unsigned long length(void)
+{
+    return PICK(0, 1, 5, 16, 100, 4095, 4096, 4097, 0x10000, 0x7fffffff, 0x80000000,
+                0xffffffff, random() % 200);
+}
+
+/* No program has these open: here every fd above 2 is bad, and Linux
+   allows 1024 open files unless told otherwise (smaller fds may be open
+   in a shell that starts qemu-i386). */
+static unsigned long bad_fd(void)
+{
+    return PICK(1024, 4096, 65535, 0x7fffffff, 0x80000000, 0xfffffffe, 0xffffffff);
+}
+
+/* --- The calls ----------------------------------------------------------- */
+
+/* EXACT: the answer is printed. ERROR_OR_NOT: an error is printed, but a
+   success only as "ok". */
+enum answer { EXACT, ERROR_OR_NOT };
+
+/* read(fd, buf, n): fd 0 only with a buffer it cannot fill (a good one
+   would wait for the keyboard); other fds only with a good buffer, since
+   qemu-i386 checks the buffer first and Linux the fd. */
+static enum answer make_read(unsigned long *a)
+{
+    a[0] = PICK(0, 0, 1, 2, bad_fd());
+    a[2] = length();
+    if (a[0] == 0) {
+        do
+            a[1] = destination(a[2]);
+        while (good_range(a[1], a[2]) && a[2] > 0);
+        a[1] = no_empty_at_top(a[1], a[2]);
+    } else {
+        a[2] %= 200;
+        a[1] = DATA + random() % 64;
+    }
+    return EXACT;
+}
+
+/* write(fd, buf, n): on 1 and 2 anything; on a bad fd a good buffer. */
+static enum answer make_write(unsigned long *a)
+{
+    a[0] = PICK(1, 2, 0, bad_fd());
+    a[2] = length();
+    if (a[0] == 1 || a[0] == 2) {
+        a[1] = source(a[2]);
+        if (a[1] >= DATA && a[1] < HOLE && a[1] + a[2] <= HOLE)
+            a[2] %= 100;                /* what it writes is short: the output stays small */
+        a[1] = no_empty_at_top(a[1], a[2]);
+    } else {
+        a[2] %= 200;
+        a[1] = DATA + random() % 64;
+    }
+    return EXACT;
+}
+
+static enum answer make_nothing(unsigned long *a)
+{
+    a[0] = random();                    /* ignored */
+    return ERROR_OR_NOT;
+}
+
+/* brk(end): a little above or below the current end, below the start, or
+   far out of reach. Where the heap starts is Linux's choice, so the line
+   shows the end asked for as "end+N", from the end as it was. */
+static unsigned long brk_start, brk_now;
+static int brk_relative;
+
+static void show_brk(unsigned long end)
+{
+    put("end");
+    if (end >= brk_now)
+        put("+");
+    put_number(end - brk_now, 10);
+}
+
+static enum answer make_brk(unsigned long *a)
+{
+    unsigned long step = random() % 0x6000;
+    brk_relative = 0;
+    switch (random() % 5) {
+    case 0: a[0] = 0; break;
+    case 1: a[0] = brk_now + step, brk_relative = 1; break;
+    case 2: a[0] = brk_now - step % 0x2000, brk_relative = 1; break;
+    case 3: a[0] = 0x08048000; break;              /* into the program itself */
+    default: a[0] = PICK(0xc0000000, 0xffffffff, 0xfffff000, 1); break;
+    }
+    return ERROR_OR_NOT;
+}
+
+/* ioctl(fd, request, arg): requests that ask a terminal something, on the
+   standard fds (pipes under qemu-i386, a console here: no terminal either
+   way) and on bad fds. Not other requests: qemu-i386 copies in a request's
+   argument before it asks the fd (-EFAULT where Linux says -ENOTTY), and
+   answers requests it does not know with -ENOSYS. */
+static enum answer make_ioctl(unsigned long *a)
+{
+    a[0] = PICK(0, 1, 2, bad_fd());
+    a[1] = PICK(0x5401, 0x5413, 0x540f);    /* TCGETS, TIOCGWINSZ, TIOCGPGRP */
+    a[2] = PICK(0, DATA, RDONLY, bad_address());
+    return EXACT;
+}
+
+/* An iovec array at IOV: count entries, good ones but for at most one bad
+   entry (a bad address or a negative length) at position bad. Linux and
+   qemu-i386 agree on such arrays; on several bad entries they differ. */
+static void fill_iovecs(unsigned long count, long bad, int fd0)
+{
+    unsigned long *iov = (unsigned long *)IOV;
+    for (unsigned long i = 0; i < count && i < 1024; i++) {
+        iov[2 * i] = DATA + random() % 64;
+        iov[2 * i + 1] = 1 + random() % (fd0 || count > 3 ? 1 : 20);
+        if ((long)i == bad) {
+            if (random() % 3 == 0)
+                iov[2 * i + 1] = PICK(0x80000000, 0xffffffff);
+            else
+                iov[2 * i] = PICK(0, 0x1000, 0x20000000, 0xc0000000, HOLE);
+        }
+    }
+}
+
+/* readv(fd, iov, count) and writev(fd, iov, count). */
+static enum answer make_iov(unsigned long *a, int reading)
+{
+    a[0] = reading ? PICK(0, 0, 1, bad_fd()) : PICK(1, 2, 0, bad_fd());
+    int good_fd = reading ? a[0] == 0 : a[0] == 1 || a[0] == 2;
+    a[1] = IOV;
+    if (!good_fd) {                     /* then all else must be good */
+        a[2] = 1 + random() % 3;
+        fill_iovecs(a[2], -1, 0);
+        return EXACT;
+    }
+    a[2] = PICK(0, 1, 2, 3, 1024, 1025, 0xffffffff, 0x80000000, 0x20000001);
+    if (random() % 4 == 0)
+        a[1] = PICK(0, 0xc0000000, 0x20000000, HOLE - 4, 0xfffffff8, RDONLY);
+    long bad = reading ? 0 : (long)(random() % 4) - 1;  /* readv: only the first */
+    fill_iovecs(a[2], bad, reading);
+    return EXACT;
+}
+
+static enum answer make_readv(unsigned long *a)
+{
+    return make_iov(a, 1);
+}
+
+static enum answer make_writev(unsigned long *a)
+{
+    return make_iov(a, 0);
+}
+
+/* munmap(addr, length): in the map area, unaligned, or wrapping. */
+static enum answer make_munmap(unsigned long *a)
+{
+    a[0] = MAPAREA + PAGE * (random() % 64);
+    a[1] = PICK(0, 1, PAGE, 2 * PAGE, 3 * PAGE + 1, 0xffffffff, 0xfffff000);
+    if (random() % 4 == 0)
+        a[0] += PICK(1, 0x800, 0xfff);
+    return EXACT;
+}
+
+/* mmap2(addr, length, prot, flags, fd, pgoffset): anonymous memory, at a
+   fixed place in the map area or where the kernel likes, shared or private,
+   with one more flag bit at random. Left out, where qemu-i386 and Linux
+   disagree: MAP_SHARED_VALIDATE, MAP_HUGETLB (it depends on the machine),
+   MAP_FIXED_NOREPLACE, prot bits that do not exist, and a file mapping or
+   an unaligned fixed address with anything else wrong (the two check in
+   other orders). A length such as
+   0x7fffffff is left out too: Linux maps it, lazily; we cannot. */
+static enum answer make_mmap2(unsigned long *a)
+{
+    static const unsigned long no_bits = 0x3 | 0x10 | 0x20 | 0x40000 | 0x100000;
+    a[0] = MAPAREA + PAGE * (random() % 64);
+    if (random() % 4 == 0)
+        a[0] += PICK(1, 0x800, 0xfff);
+    a[1] = PICK(0, 1, PAGE, 2 * PAGE, 3 * PAGE + 1, 0xffffffff, 0xfffff000, 0xfffff001);
+    a[2] = random() % 8;                            /* PROT_READ, WRITE, EXEC */
+    a[3] = PICK(0x22, 0x22, 0x32, 0x32, 0x21, 0x31);  /* private or shared, fixed or not */
+    unsigned long bit = 1u << (random() % 32);
+    if (random() % 3 == 0 && !(bit & no_bits))
+        a[3] |= bit;
+    a[4] = PICK(0xffffffff, 0, 1024);               /* ignored: anonymous */
+    a[5] = 0;
+    if (a[0] % PAGE && a[3] & 0x10)                 /* qemu-i386 checks this before the length */
+        a[1] = PICK(1, PAGE, 2 * PAGE);
+    switch (random() % 8) {
+    case 0:                                         /* neither private nor shared */
+        a[3] &= ~0x3u;
+        a[1] = PICK(1, PAGE, 2 * PAGE);
+        a[0] &= ~(PAGE - 1);
+        break;
+    case 1:                                         /* a file: bad fds only */
+        a[3] &= ~0x20u;
+        a[1] = PICK(1, PAGE, 2 * PAGE);
+        a[0] &= ~(PAGE - 1);
+        a[4] = bad_fd();
+        break;
+    }
+    return ERROR_OR_NOT;
+}
+
+/* set_thread_area(desc): a struct user_desc (entry, base, limit, flags).
+   Linux takes only a present 32-bit data segment, or the empty one
+   (flags 0x28, base and limit 0) that frees an entry; qemu-i386 takes
+   more, so only these and a code segment (refused by both) are drawn.
+   Nor is entry -1 (any free entry) asked for when none is free, or with
+   a code segment: there qemu-i386 and Linux answer differently, so the
+   program keeps track of the free entries, as a C library would. */
+static int tls_free(void)
+{
+    return !own.tls_used[0] || !own.tls_used[1] || !own.tls_used[2];
+}
+
+static enum answer make_set_thread_area(unsigned long *a)
+{
+    unsigned long *desc = (unsigned long *)DESC;
+    desc[0] = PICK(0xffffffff, 0xffffffff, 6, 7, 8, 5, 9, 0, 12, 0x80000006);
+    desc[1] = PICK(0, DATA, 0x12345678, random());
+    desc[2] = PICK(0, 0xfffff, 0xfff, random());
+    /* seg_32bit, then at random: contents 1 (data, expand-down),
+       read_exec_only, limit_in_pages, useable */
+    unsigned long flags = 0x01 | (random() & 0x5a);
+    switch (random() % 6) {
+    case 0: flags = 0x28; desc[1] = desc[2] = 0; break;  /* empty */
+    case 1: flags |= 0x06; break;                   /* contents 3, code: refused */
+    }
+    if (desc[0] == 0xffffffff && (flags & 0x04 || !tls_free()))
+        desc[0] = 6 + random() % 3;
+    desc[3] = flags | (random() % 4 == 0 ? random() & ~0xffu : 0);
+    a[0] = PICK(DESC, DESC, DESC, 0, 0xc0000000, HOLE - 8, 0x1000);
+    return EXACT;
+}
+
+static enum answer make_set_tid_address(unsigned long *a)
+{
+    a[0] = PICK(0, DATA + 200, 0xc0000000);
+    return ERROR_OR_NOT;
+}
+
+/* Numbers no Linux has for i386 (syscall_32.tbl marks them unused, or they
+   are past its end): -ENOSYS on both. */
+static enum answer make_nosys(unsigned long *a)
+{
+    a[0] = PICK(17, 31, 32, 35, 44, 53, 56, 98, 137, 188, 189, 222, 223, 251, 285,
+                500, 1000, 9999, 0x7fffffff, 0x80000000, 0xffffffff);
+    a[1] = bad_address();
+    a[2] = length();
+    return EXACT;
+}
+
+/* Every call in syscall.c's table but exit and exit_group, which would end
+   the run (the run's own end makes one), and numbers no Linux has. */
+static const struct call {
+    const char *name;
+    unsigned long number;               /* 0: the number is a[0] */
+    enum answer (*make)(unsigned long *a);
+    int args;
+} calls[] = {
+    { "read", 3, make_read, 3 },
+    { "write", 4, make_write, 3 },
+    { "getpid", 20, make_nothing, 0 },
+    { "brk", 45, make_brk, 1 },
+    { "ioctl", SYS_ioctl, make_ioctl, 3 },
+    { "munmap", SYS_munmap, make_munmap, 2 },
+    { "readv", SYS_readv, make_readv, 3 },
+    { "writev", SYS_writev, make_writev, 3 },
+    { "mmap2", SYS_mmap2, make_mmap2, 6 },
+    { "set_thread_area", SYS_set_thread_area, make_set_thread_area, 1 },
+    { "set_tid_address", SYS_set_tid_address, make_set_tid_address, 1 },
+    { "syscall", 0, make_nosys, 3 },
+};
+
+/* --- The run -------------------------------------------------------------- */
+
+static long call(const struct call *c, unsigned long *a)
+{
+    if (c->number == 0)
+        return syscall6(a[0], a[1], a[2], 0, 0, 0, 0);
+    return syscall6(c->number, a[0], a[1], a[2], a[3], a[4], a[5]);
+}
+
+static void show_result(const struct call *c, enum answer kind, const unsigned long *a, long r)
+{
+    put(" = ");
+    if (c->make == make_brk) {
+        /* brk answers with the end as it is now: the one asked for, or the old one. */
+        put(r == (long)a[0] ? "new" : r == (long)brk_now ? "old" : "other");
+        brk_now = r;
+    } else if (kind == ERROR_OR_NOT && !(r < 0 && r > -4096)) {
+        put("ok");                      /* an address or an id: Linux's choice */
+    } else {
+        put_number(r, 10);
+    }
+    if (c->make == make_set_thread_area && a[0] == DESC) {
+        long *desc = (long *)DESC;
+        put(" entry ");               /* as written back */
+        put_number(desc[0], 10);
+        if (r == 0)
+            own.tls_used[desc[0] - 6] = (desc[3] & 0x7f) != 0x28;
+    }
+    put("\n");
+}
+
+/* A struct user_desc, as strace shows it. */
+static void show_desc(const unsigned long *desc)
+{
+    put("{entry=");
+    put_number(desc[0], 10);
+    put(", base=");
+    put_number(desc[1], 16);
+    put(", limit=");
+    put_number(desc[2], 16);
+    put(", flags=");
+    put_number(desc[3], 16);
+    put("}");
+}
+
+static void one_call(void)
+{
+    const struct call *c = &calls[random() % (sizeof calls / sizeof calls[0])];
+    unsigned long a[6] = { 0 };
+    enum answer kind = c->make(a);
+    put_number(own.calls++, 10);
+    put(" ");
+    put(c->name);
+    put("(");
+    for (int i = 0; i < c->args; i++) {
+        if (i)
+            put(",");
+        if (c->make == make_brk && brk_relative)
+            show_brk(a[0]);
+        else if (c->make == make_set_thread_area && a[0] == DESC)
+            show_desc((const unsigned long *)DESC);
+        else
+            put_number(a[i], 16);
+    }
+    put(")");
+    flush();
+    long r = call(c, a);
+    show_result(c, kind, a, r);
+}
+
+/* The playground, made with plain mmap2 calls before the first random one. */
+static void set_up(void)
+{
+    long r1 = syscall6(SYS_mmap2, DATA, 2 * PAGE, 3, 0x32, -1, 0);
+    long r2 = syscall6(SYS_mmap2, RDONLY, PAGE, 1, 0x32, -1, 0);
+    long r3 = syscall6(SYS_mmap2, IOV, 3 * PAGE, 3, 0x32, -1, 0);
+    if (r1 != (long)DATA || r2 != (long)RDONLY || r3 != (long)IOV) {
+        put_always("fuzz: cannot map the playground\n");
+        flush();
+        exit(1);
+    }
+    for (unsigned long i = 0; i < 2 * PAGE; i++)
+        ((char *)DATA)[i] = 'a' + i % 26;
+    for (unsigned long i = 0; i < sizeof own.canary; i++)
+        own.canary[i] = i * 7;
+    brk_start = brk_now = brk(0);
+}
+
+static unsigned long parse(const char *s)
+{
+    unsigned long n = 0;
     while (*s >= '0' && *s <= '9')
         n = n * 10 + (*s++ - '0');
     return n;
 }
 
-static char buffer[256];
-
-/* Arguments a careless or hostile program might pass. */
-static unsigned long argument(void)
+/* Each seed starts from the same state, so that one seed alone gives the
+   same lines as it does after others: the map area empty, no thread
+   areas, the heap's end where it was at the start. */
+static void reset(void)
 {
-    unsigned long pick[] = {
-        0, 1, 2, 3, 16, 4096, 0xffffffff, 0x7fffffff, 0x10000, 0xb8000,
-        0x08000000, 0xbffffff0, 0xc0000000, 0xfffffff0,
-        (unsigned long)buffer, (unsigned long)buffer + 250, random(),
-    };
-    return pick[random() % (sizeof pick / sizeof pick[0])];
+    syscall6(SYS_munmap, MAPAREA, 64 * PAGE, 0, 0, 0, 0);
+    for (unsigned long entry = 6; entry <= 8; entry++) {
+        unsigned long *desc = (unsigned long *)DESC;
+        desc[0] = entry, desc[1] = desc[2] = 0, desc[3] = 0x28;     /* empty */
+        syscall6(SYS_set_thread_area, DESC, 0, 0, 0, 0, 0);
+        own.tls_used[entry - 6] = 0;
+    }
+    brk_now = brk((void *)brk_start);
 }
 
-static int number(void)
+static void run(const char *seed, unsigned long count)
 {
-    static const int ours[] = { 3, 4, 20, 45 };
-    if (random() % 2)
-        return ours[random() % 4];
-    return (int)(random() % 520) - 8;   /* from -8 to 511 */
+    reset();
+    own.state = parse(seed) ? parse(seed) : 1;
+    own.calls = 0;
+    digest = 2166136261u;
+    put_always("fuzz: seed ");
+    put_always(seed);
+    put_always(", ");
+    put_number(count, -10);
+    put_always(" calls\n");
+    for (unsigned long i = 0; i < count; i++) {
+        one_call();
+        if (digest_mode && ((i + 1) % 100 == 0 || i + 1 == count)) {
+            put_always("calls to ");
+            put_number(i, -10);
+            put_always(": ");
+            put_number(digest, -16);
+            put_always("\n");
+            digest = 2166136261u;
+        }
+        if ((i + 1) % 1000 == 0 || i + 1 == count) {
+            put_always("checksum ");
+            put_number(checksum(), -16);
+            put_always("\n");
+        }
+    }
+    flush();
 }
 
 int main(int argc, char **argv)
 {
-    state = argc > 1 ? parse(argv[1]) : 1;
-    long count = argc > 2 ? parse(argv[2]) : 10000;
-    long ok = 0, efault = 0, ebadf = 0, enosys = 0, other = 0, skipped = 0;
-    if (state == 0)
-        state = 1;
-    print("fuzz: seed ");
-    print(argc > 1 ? argv[1] : "1");
-    print(", ");
-    print_number(count);
-    print(" calls\n");
-    for (int i = 0; i < 256; i++)
-        buffer[i] = '.';
-    for (long i = 0; i < count; i++) {
-        int n = number();
-        unsigned long a = argument(), b = argument(), c = argument();
-        if (n == SYS_exit || n == SYS_exit_group || (n == SYS_read && a == 0)) {
-            skipped++;                  /* they would end the run, or wait for a key */
-            continue;
-        }
-        long r = syscall6(n, a, b, c, argument(), argument(), argument());
-        if (r >= 0 || r < -4095)
-            ok++;
-        else if (r == -EFAULT)
-            efault++;
-        else if (r == -EBADF)
-            ebadf++;
-        else if (r == -ENOSYS)
-            enosys++;
-        else
-            other++;
-    }
-    print("\nfuzz: done: ");
-    print_number(ok);
-    print(" succeeded, ");
-    print_number(efault);
-    print(" EFAULT, ");
-    print_number(ebadf);
-    print(" EBADF, ");
-    print_number(enosys);
-    print(" ENOSYS, ");
-    print_number(other);
-    print(" other, ");
-    print_number(skipped);
-    print(" skipped\n");
+    int first = 1;
+    if (argc > 1 && strcmp(argv[1], "-d") == 0)
+        digest_mode = 1, first = 2;
+    const char *seed = argc > first ? argv[first] : "1";
+    unsigned long count = argc > first + 1 ? parse(argv[first + 1]) : 10000;
+    set_up();
+    run(seed, count);
+    for (int i = first + 2; i < argc; i++)
+        run(argv[i], count);
+    put_always("fuzz: done\n");
+    flush();
     return 0;
 }

@@ -519,6 +519,15 @@ MISUSE double_free(void)
     still_usable(1);
     kfree(c);
     all_free();
+    a = kmalloc(100);
+    b = kmalloc(100);
+    c = kmalloc(100);
+    kfree(a);
+    kfree(b);                   /* merged into a, before it */
+    kfree(b);
+    expect_report("kfree", b, "double free", "ignored", double_free);
+    kfree(c);
+    all_free();
 }
 
 MISUSE outside_the_heap(void)
@@ -595,23 +604,24 @@ MISUSE into_the_top(void)
     all_free();
 }
 
-MISUSE overrun_footer(void)
+MISUSE overrun_guard(void)
 {
     char *a = kmalloc(100), *b = kmalloc(100), *c = kmalloc(100), *d;
 
-    memset(c, 'x', 100);        /* a kmalloc(100) has room for exactly 100 bytes */
+    /* kmalloc(100) takes 112 bytes: 8 of header, 103 of room, 1 guard byte */
+    memset(c, 'x', 103);
     kfree(c);
-    expect(printed_len == 0, "writing 100 bytes to kmalloc(100) is no overrun: \"%s\"",
+    expect(printed_len == 0, "writing 103 bytes to kmalloc(100) is no overrun: \"%s\"",
            one_line(printed));
     memset(a, 'x', 100);
     memset(a + 100, 0x55, 4);
     kfree(a);
-    expect_report("kfree", a, "buffer overrun: something wrote past the end of this 100-byte "
-                  "block, over its footer (0x55555555)", "repaired", overrun_footer);
+    expect_report("kfree", a, "buffer overrun: something wrote past the end of this 103-byte "
+                  "block, over its guard byte (0x55)", "repaired", overrun_guard);
     still_usable(1);
     memset(b + 100, 0x55, 4);
     d = krealloc(b, 1000);
-    expect_report("krealloc", b, "buffer overrun", "repaired", overrun_footer);
+    expect_report("krealloc", b, "buffer overrun", "repaired", overrun_guard);
     expect(d != NULL, "krealloc after a repaired overrun still works");
     still_usable(1);
     kfree(d);
@@ -624,20 +634,20 @@ MISUSE overrun_header(void)
     char what[120];
 
     (void)b;
-    memset(a + 100, 0x55, 16);  /* footer, the next header and 4 bytes more */
+    memset(a + 100, 0x55, 16);  /* the guard, the next header and 4 bytes more */
     EXPECT_PANIC(kfree(a));
-    snprintf(what, sizeof what, "something wrote past the end of the 100-byte block at %p and "
+    snprintf(what, sizeof what, "something wrote past the end of the 103-byte block at %p and "
              "over the next block's header (size 0x55555555, magic 0x55555555)", (void *)a);
     expect_panic_text(what, overrun_header);
 }
 
-/* 8 bytes past the room reach the next header's size but not its magic:
+/* 8 bytes from byte 100 reach the next header's size but not its magic:
    the size is checked too, or release would trust it and write far away. */
 MISUSE overrun_size(void)
 {
     char *a = kmalloc(100), *b, *c;
 
-    memset(a + 100, 0x55, 8);   /* footer and the size of the top */
+    memset(a + 100, 0x55, 8);   /* the guard and the size of the top */
     EXPECT_PANIC(kfree(a));
     expect_panic_text("over the next block's header (size 0x55555555, magic 0xf4eeb10c)",
                       overrun_size);
@@ -682,6 +692,20 @@ MISUSE free_header_overwritten(void)
     expect_panic_text("free block", NULL);
 }
 
+/* A free block's footer is read only when the block after it is freed;
+   then it must lead back to that free block. */
+MISUSE free_footer_overwritten(void)
+{
+    char *a = kmalloc(100), *b = kmalloc(100), *c = kmalloc(100);
+
+    (void)c;
+    kfree(a);
+    memset(a + 100, 0x55, 4);   /* a's footer, through a stale pointer */
+    EXPECT_PANIC(kfree(b));
+    expect_panic_text("heap damaged: the free block before", NULL);
+    expect_panic_text("(footer 0x55555555)", NULL);
+}
+
 /* Each test starts with a fresh heap, on memory that is not zero. */
 static void run_test(const char *name, void (*fn)(void))
 {
@@ -720,11 +744,12 @@ static void unit_tests(void)
         { "misaligned", misaligned },
         { "inside_a_block", inside_a_block },
         { "into_the_top", into_the_top },
-        { "overrun_footer", overrun_footer },
+        { "overrun_guard", overrun_guard },
         { "overrun_header", overrun_header },
         { "overrun_size", overrun_size },
         { "header_overwritten", header_overwritten },
         { "free_header_overwritten", free_header_overwritten },
+        { "free_footer_overwritten", free_footer_overwritten },
     };
 
     for (size_t i = 0; i < sizeof tests / sizeof tests[0]; i++)
@@ -927,9 +952,9 @@ static int model_check(void)
     if (s.used_blocks != (size_t)nlive || s.used + s.free != s.size)
         return fail("heap_stats: %zu used blocks, the model has %d; used %zu + free %zu, "
                     "size %zu", s.used_blocks, nlive, s.used, s.free, s.size);
-    if (s.used < live_bytes + 12 * (size_t)nlive)
-        return fail("heap_stats: %zu bytes used, less than the %zu live bytes and headers",
-                    s.used, live_bytes + 12 * (size_t)nlive);
+    if (s.used < live_bytes + 9 * (size_t)nlive)
+        return fail("heap_stats: %zu bytes used, less than the %zu live bytes, headers and "
+                    "guard bytes", s.used, live_bytes + 9 * (size_t)nlive);
     if (s.size - s.largest_free > most_used)
         most_used = s.size - s.largest_free;
     return 1;
