@@ -75,6 +75,7 @@ EXERCISES = [
      "and with the top",
      ("05-malloc", "Merging, and the top"),
      [("step05", "heap: 1,000,000 random"), ("step05", "meminfo before and after"),
+      ("step05", "merged into the free block before"),
       ("step05", "out of memory"),
       ("step05", "selftest NONCE"), ("step05", "the BIOS memory map is printed")]),
     ("step05-double-free", "a block that is already free: say so, with the caller, and ignore it",
@@ -84,14 +85,13 @@ EXERCISES = [
      "below 4 GiB",
      ("05-malloc", "The heap's region"),
      [("step05", "follows the RAM")]),
+    ("step06-brk", "move the end of the program's heap, mapping or unmapping whole pages",
+     ("06-syscalls", "The system calls"),
+     [("step06", "user program 'memory'"), ("step06", "musl program 'mallocs'")]),
     ("step06-write-check", "check the whole buffer is mapped for the user before reading it",
      ("06-syscalls", "Checking pointers"),
      [("step06", "bad pointer"), ("step06", "the fuzzer: random system calls"),
       ("step06", "the fuzzer fails, naming write"), ("step06", "trace badfd and badptr")]),
-    ("step06-brk", "move the end of the program's heap, mapping or unmapping whole pages",
-     ("06-syscalls", "The system calls"),
-     [("step06", "user program 'memory'"), ("step06", "musl program 'mallocs'"),
-      ("step06", "the fuzzer: random system calls")]),
     ("step06-kill", "an exception in ring 3 ends the program, not the kernel",
      ("06-syscalls", "When a program misbehaves"),
      [("step06", "hostile"), ("step06", "names the address and eip")]),
@@ -103,8 +103,9 @@ EXERCISES = [
 NEEDS = {
     "step03-snprintf": ["step03-negative"],     # the format core's tests print negatives
     "step05-double-free": ["step05-coalesce"],  # the heap's unit tests free and merge
-    # trace prints errors as -1, with %d, and starts a line where the cursor says
-    "step06-write-check": ["step02-cursor", "step03-negative"],
+    # trace prints errors as -1, with %d, and starts a line where the cursor
+    # says; the fuzzer's calls move brk as well as pass write bad pointers
+    "step06-write-check": ["step02-cursor", "step03-negative", "step06-brk"],
 }
 
 

@@ -143,6 +143,22 @@ def test_out_of_memory(machine):
     expect("= 0x" in out, f"the heap does not work after oom: {out!r}", machine)
 
 
+@pytest.mark.title("freed again after it merged into the free block before it: refused, "
+                   "the heap stays whole")
+def test_free_after_merge(machine):
+    """The merged block's old header lies inside a free block now: it must not
+    still say 'in use', or a second kfree would free it again."""
+    a, b = alloc(machine, 1000), alloc(machine, 1000)
+    alloc(machine, 1000)                    # keeps b away from the top
+    command(machine, f"free {a:#x}")
+    command(machine, f"free {b:#x}")        # merges into a's block
+    merged = meminfo(machine)
+    out = command(machine, f"free {b:#x}")
+    expect("ignored" in out, f"the second kfree({b:#x}), after its block merged into the "
+           f"one before, was not refused: {out!r}", machine)
+    expect(meminfo(machine) == merged, "the heap changed after a kfree it refused", machine)
+
+
 @pytest.mark.title("double free: a warning with the caller's address; the kernel goes on")
 def test_double_free(machine):
     p = alloc(machine, 100)
