@@ -71,7 +71,7 @@ EXERCISES = [
      [("step04", "timer ticks"), ("step04", "flood")]),
     ("step04-crash-registers", "show the error code, every register, and CR2 for a page fault",
      ("04-keyboard", "The crash screen"),
-     [("step04", "crash ")]),
+     [("step04", "the crash screen names")]),
     ("step05-coalesce", "merge the freed block with a free block before it, after it, "
      "and with the top",
      ("05-malloc", "Merging, and the top"),
