@@ -11,7 +11,6 @@
 #include "paging.h"
 #include "process.h"
 #include "string.h"
-#include "syscall.h"
 #include "vga.h"
 
 #define STACK_PAGES 16          /* 64 KiB below USER_END */
@@ -103,7 +102,6 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     current.mmap_next = MMAP_START;
     for (int entry = TLS_FIRST; entry <= TLS_LAST; entry++)
         gdt_clear_tls(entry);   /* no thread data from the last program */
-    syscall_reset();
     uint32_t sp = build_stack(argc, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
