@@ -1,6 +1,7 @@
 /* console.c - a prompt, a line editor, and a few commands. */
 #include <stdint.h>
 #include "console.h"
+#include "gdt.h"
 #include "interrupts.h"
 #include "keyboard.h"
 #include "kprintf.h"
@@ -61,7 +62,7 @@ static void crash(char *how)
     } else if (!strcmp(how, "ud")) {
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
-        __asm__ volatile("mov %0, %%ds" : : "r"(0x28));     /* past the end of the GDT */
+        __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
         /* Turn on paging with only the first 4 MiB mapped (one large page,
            Intel SDM 3A, 4.3), then read far above it. */

@@ -1,6 +1,7 @@
 /* console.c - a prompt, a line editor, and a few commands. */
 #include <stdint.h>
 #include "console.h"
+#include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
 #include "keyboard.h"
@@ -63,7 +64,7 @@ static void crash(char *how)
     } else if (!strcmp(how, "ud")) {
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
-        __asm__ volatile("mov %0, %%ds" : : "r"(0x38));     /* past the end of the GDT */
+        __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
         /* Paging is on (paging.c), and nothing is mapped above USER_END. */
         kprintf("%d\n", *(volatile int *)0xC0001000);

@@ -39,7 +39,7 @@ struct tss {
 #define FLAGS_32           0x40     /* limit in bytes, 32-bit segment */
 #define FLAGS_AVAILABLE    0x10     /* AVL: free for software to use */
 
-static struct descriptor gdt[TLS_LAST + 1];
+static struct descriptor gdt[GDT_ENTRIES];
 static struct tss tss;
 
 static void set_flat(int i, uint8_t access)

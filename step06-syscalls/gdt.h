@@ -20,6 +20,8 @@ struct table_register {
 #define TSS_SELECTOR 0x28
 #define TLS_FIRST   6               /* the GDT entries a program may set for its thread */
 #define TLS_LAST    8               /* data: 6 to 8, as on Linux (set_thread_area) */
+#define GDT_ENTRIES (TLS_LAST + 1)
+#define GDT_END     (GDT_ENTRIES * 8)   /* the first selector past the table */
 
 /* What set_thread_area is given: Linux's struct user_desc
    (arch/x86/include/uapi/asm/ldt.h). The bit-fields fill the fourth word
