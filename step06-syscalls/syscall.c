@@ -57,7 +57,7 @@ static int32_t sys_write(const uint32_t *a)
     if (!buf)
         return -EFAULT;
     /* EXERCISE step06-write-check STUB
-    const char *buf = (const char *)va;     (unchecked: the kernel may fault)
+    const char *buf = (const char *)va;
        EXERCISE step06-write-check END */
     for (uint32_t i = 0; i < n; i++)
         kprintf("%c", buf[i]);
