@@ -1,6 +1,7 @@
 /* console.c - a prompt, a line editor, and a few commands. */
 #include <stdint.h>
 #include "console.h"
+#include "gdt.h"
 #include "interrupts.h"
 #include "keyboard.h"
 #include "kprintf.h"
@@ -51,7 +52,7 @@ static void read_line(char *line)
 }
 
 /* Four ways to make the CPU raise an exception on purpose. */
-static void crash(const char *how)
+static void crash(char *how)
 {
     if (!strcmp(how, "") || !strcmp(how, "div")) {
         /* Both operands unknown to the compiler: it turns 1 / x into a
@@ -61,7 +62,7 @@ static void crash(const char *how)
     } else if (!strcmp(how, "ud")) {
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
-        __asm__ volatile("mov %0, %%ds" : : "r"(0x28));     /* past the end of the GDT */
+        __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
         /* Turn on paging with only the first 4 MiB mapped (one large page,
            Intel SDM 3A, 4.3), then read far above it. */
@@ -85,6 +86,67 @@ static unsigned atou(const char *s)
     return n;
 }
 
+static void ticks(char *arg)
+{
+    (void)arg;
+    /* EXERCISE step04-ticks BEGIN */
+    uint32_t t = uptime();
+    kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
+            t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+    /* EXERCISE step04-ticks STUB
+    kprintf("ticks: not written yet\\n");
+       EXERCISE step04-ticks END */
+}
+
+static void sleep(char *arg)
+{
+    uint32_t until = uptime() + atou(arg) * TIMER_HZ;
+    while (uptime() < until)
+        __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
+}
+
+static void clear(char *arg)
+{
+    (void)arg;
+    vga_clear();
+}
+
+static void help(char *arg);
+
+#define STRING(x) #x
+#define NUMBER(x) STRING(x)             /* a macro's value as a string */
+
+/* The commands: each row is how help shows the command (its name, then
+   what it takes), the line help gives it, and the function that runs it
+   with the rest of the line. help prints these rows, so the list and the
+   commands cannot drift apart. */
+static const struct command {
+    const char *usage;
+    const char *help;
+    void (*run)(char *arg);
+} commands[] = {
+    { "help", "this list", help },
+    { "ticks", "timer ticks since boot (" NUMBER(TIMER_HZ) " a second)", ticks },
+    { "sleep N", "wait N seconds; keys typed meanwhile wait in the buffer", sleep },
+    { "clear", "clear the screen", clear },
+    { "crash [how]", "raise an exception: div (default), ud, gp, pf", crash },
+};
+
+static void help(char *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++)
+        kprintf("%-12s %s\n", commands[i].usage, commands[i].help);
+}
+
+/* Is word the command's name, the first word of its usage? */
+static int named(const char *usage, const char *word)
+{
+    while (*word && *usage == *word)
+        usage++, word++;
+    return !*word && (*usage == ' ' || !*usage);
+}
+
 static void run(char *line)
 {
     char *arg = line;
@@ -93,31 +155,14 @@ static void run(char *line)
     if (*arg)
         *arg++ = 0;             /* split "crash pf" into "crash" and "pf" */
 
-    if (!strcmp(line, "help")) {
-        kprintf("help         this list\n"
-                "ticks        timer ticks since boot (%d a second)\n"
-                "sleep N      wait N seconds; keys typed meanwhile wait in the buffer\n"
-                "clear        clear the screen\n"
-                "crash [how]  raise an exception: div (default), ud, gp, pf\n", TIMER_HZ);
-    } else if (!strcmp(line, "ticks")) {
-        /* EXERCISE step04-ticks BEGIN */
-        uint32_t t = uptime();
-        kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
-                t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
-        /* EXERCISE step04-ticks STUB
-        kprintf("ticks: not written yet\\n");
-           EXERCISE step04-ticks END */
-    } else if (!strcmp(line, "sleep")) {
-        uint32_t until = uptime() + atou(arg) * TIMER_HZ;
-        while (uptime() < until)
-            __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
-    } else if (!strcmp(line, "clear")) {
-        vga_clear();
-    } else if (!strcmp(line, "crash")) {
-        crash(arg);
-    } else if (line[0]) {
-        kprintf("unknown command '%s': type help for the list\n", line);
+    for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (named(commands[i].usage, line)) {
+            commands[i].run(arg);
+            return;
+        }
     }
+    if (line[0])
+        kprintf("unknown command '%s': type help for the list\n", line);
 }
 
 _Noreturn void console_run(void)

@@ -13,6 +13,8 @@ struct table_register {
 
 #define KERNEL_CODE 0x08            /* segment selectors: index * 8 */
 #define KERNEL_DATA 0x10
+#define GDT_ENTRIES 3               /* the null descriptor, code, data */
+#define GDT_END     (GDT_ENTRIES * 8)   /* the first selector past the table */
 
 void gdt_init(void);
 

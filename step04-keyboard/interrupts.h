@@ -13,6 +13,10 @@ struct regs {
     uint32_t eip, cs, eflags;                          /* pushed by the CPU */
 };
 
+/* Vectors 0-31 are the CPU's exceptions (Intel SDM 3A, table 6-1). */
+#define EXCEPTIONS        32
+#define VECTOR_PAGE_FAULT 14
+
 typedef void (*irq_handler)(struct regs *r);
 
 void idt_init(void);

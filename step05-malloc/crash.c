@@ -7,7 +7,7 @@
 #include "vga.h"
 
 /* Intel SDM 3A, table 6-1. */
-static const char *names[32] = {
+static const char *names[EXCEPTIONS] = {
     "divide error", "debug", "NMI", "breakpoint", "overflow", "bound range exceeded",
     "invalid opcode", "device not available", "double fault", "coprocessor segment overrun",
     "invalid TSS", "segment not present", "stack-segment fault", "general protection",
@@ -35,7 +35,7 @@ _Noreturn void crash_screen(struct regs *r)
             r->eax, r->ebx, r->ecx, r->edx);
     kprintf("  esi 0x%08x   edi 0x%08x   ebp 0x%08x   esp 0x%08x\n",
             r->esi, r->edi, r->ebp, esp);
-    if (r->vector == 14)
+    if (r->vector == VECTOR_PAGE_FAULT)
         kprintf("  cr2 0x%08x: the address of a %s, page %s\n", cr2,
                 r->error & 2 ? "write" : "read", r->error & 1 ? "protected" : "not present");
     /* EXERCISE step04-crash-registers STUB

@@ -21,7 +21,7 @@ struct descriptor {
 #define ACCESS_DATA 0x92            /* present, ring 0, data, read/write */
 #define FLAGS_4K_32 0xC0            /* limit in 4 KiB units, 32-bit segment */
 
-static struct descriptor gdt[3];
+static struct descriptor gdt[GDT_ENTRIES];
 
 static void set_flat(int i, uint8_t access)
 {

@@ -55,7 +55,7 @@ static void irq_dispatch(struct regs *r)
 
 void interrupt_dispatch(struct regs *r)
 {
-    if (r->vector < 32)
+    if (r->vector < EXCEPTIONS)
         crash_screen(r);        /* no exception is handled yet: stop and show it */
     else if (r->vector < PIC_VECTOR_BASE + 16)
         irq_dispatch(r);

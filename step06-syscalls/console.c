@@ -1,6 +1,7 @@
 /* console.c - a prompt, a line editor, and a few commands. */
 #include <stdint.h>
 #include "console.h"
+#include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
 #include "keyboard.h"
@@ -53,7 +54,7 @@ void console_read_line(char *line, int size)
 }
 
 /* Four ways to make the CPU raise an exception on purpose. */
-static void crash(const char *how)
+static void crash(char *how)
 {
     if (!strcmp(how, "") || !strcmp(how, "div")) {
         /* Both operands unknown to the compiler: it turns 1 / x into a
@@ -63,7 +64,7 @@ static void crash(const char *how)
     } else if (!strcmp(how, "ud")) {
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
-        __asm__ volatile("mov %0, %%ds" : : "r"(0x38));     /* past the end of the GDT */
+        __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
         /* Paging is on (paging.c), and nothing is mapped above USER_END. */
         kprintf("%d\n", *(volatile int *)0xC0001000);
@@ -100,8 +101,9 @@ static char *split_word(char *s)
     return s;
 }
 
-static void list_programs(void)
+static void list_programs(char *arg)
 {
+    (void)arg;
     for (const struct program *p = programs; p->name; p++)
         kprintf("%-12s %u bytes\n", p->name, p->size);
 }
@@ -134,8 +136,9 @@ static void trace_command(char *arg)
         kprintf("trace: no program '%s'; ls lists them\n", arg);
 }
 
-static void meminfo(void)
+static void meminfo(char *arg)
 {
+    (void)arg;
     struct heap_stats s;
     heap_stats(&s);
     kprintf("heap      %u bytes\n", s.size);
@@ -147,8 +150,9 @@ static void meminfo(void)
 
 /* Allocate 64 KiB blocks until kmalloc says no, chained through their
    first bytes; then free them all. */
-static void out_of_memory(void)
+static void out_of_memory(char *arg)
 {
+    (void)arg;
     void *chain = 0;
     unsigned blocks = 0;
     for (;;) {
@@ -208,65 +212,97 @@ static void fill_command(char *arg)
     kprintf("wrote %u bytes of 0xaa at %p\n", n, (void *)a);
 }
 
+static void ticks(char *arg)
+{
+    (void)arg;
+    /* EXERCISE step04-ticks BEGIN */
+    uint32_t t = uptime();
+    kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
+            t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
+    /* EXERCISE step04-ticks STUB
+    kprintf("ticks: not written yet\\n");
+       EXERCISE step04-ticks END */
+}
+
+static void sleep(char *arg)
+{
+    uint32_t seconds = 0;
+    parse_number(arg, &seconds);    /* "sleep" alone, or a non-number: 0 */
+    uint32_t until = uptime() + seconds * TIMER_HZ;
+    while (uptime() < until)
+        __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
+}
+
+static void clear(char *arg)
+{
+    (void)arg;
+    vga_clear();
+}
+
+static void selftest(char *arg)
+{
+    heap_selftest(arg[0] ? arg : 0);
+}
+
+static void help(char *arg);
+
+#define STRING(x) #x
+#define NUMBER(x) STRING(x)             /* a macro's value as a string */
+
+/* The commands: each row is how help shows the command (its name, then
+   what it takes), the line help gives it, and the function that runs it
+   with the rest of the line. help prints these rows, so the list and the
+   commands cannot drift apart. */
+static const struct command {
+    const char *usage;
+    const char *help;
+    void (*run)(char *arg);
+} commands[] = {
+    { "help", "this list", help },
+    { "ticks", "timer ticks since boot (" NUMBER(TIMER_HZ) " a second)", ticks },
+    { "sleep N", "wait N seconds; keys typed meanwhile wait in the buffer", sleep },
+    { "clear", "clear the screen", clear },
+    { "crash [how]", "raise an exception: div (default), ud, gp, pf", crash },
+    { "meminfo", "the heap: size, bytes in use, free blocks", meminfo },
+    { "alloc N", "kmalloc(N), and print the pointer", alloc_command },
+    { "free ADDR", "kfree(ADDR): try it twice, or on a wrong address", free_command },
+    { "fill ADDR N", "write N bytes at ADDR: try it past a block's end", fill_command },
+    { "oom", "kmalloc 64 KiB blocks until there is no memory left", out_of_memory },
+    { "selftest", "check the heap again, as at boot", selftest },
+    { "ls", "the user programs; type a name (and arguments) to run one", list_programs },
+    { "trace NAME", "run a program and show its system calls, as strace does", trace_command },
+};
+
+static void help(char *arg)
+{
+    (void)arg;
+    for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++)
+        kprintf("%-12s %s\n", commands[i].usage, commands[i].help);
+}
+
+/* Is word the command's name, the first word of its usage? */
+static int named(const char *usage, const char *word)
+{
+    while (*word && *usage == *word)
+        usage++, word++;
+    return !*word && (*usage == ' ' || !*usage);
+}
+
 void console_execute(char *line)
 {
     const struct program *program;
     char *arg = split_word(line);   /* "crash pf" into "crash" and "pf" */
 
-    if (!strcmp(line, "help")) {
-        kprintf("help         this list\n"
-                "ticks        timer ticks since boot (%d a second)\n"
-                "sleep N      wait N seconds; keys typed meanwhile wait in the buffer\n"
-                "clear        clear the screen\n"
-                "crash [how]  raise an exception: div (default), ud, gp, pf\n"
-                "meminfo      the heap: size, bytes in use, free blocks\n"
-                "alloc N      kmalloc(N), and print the pointer\n"
-                "free ADDR    kfree(ADDR): try it twice, or on a wrong address\n"
-                "fill ADDR N  write N bytes at ADDR: try it past a block's end\n"
-                "oom          kmalloc 64 KiB blocks until there is no memory left\n"
-                "selftest     check the heap again, as at boot\n"
-                "ls           the user programs; type a name (and arguments) to run one\n"
-                "trace NAME   run a program and show its system calls, as strace does\n",
-                TIMER_HZ);
-    } else if (!strcmp(line, "ticks")) {
-        /* EXERCISE step04-ticks BEGIN */
-        uint32_t t = uptime();
-        kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
-                t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
-        /* EXERCISE step04-ticks STUB
-        kprintf("ticks: not written yet\\n");
-           EXERCISE step04-ticks END */
-    } else if (!strcmp(line, "sleep")) {
-        uint32_t seconds = 0;
-        parse_number(arg, &seconds);    /* "sleep" alone, or a non-number: 0 */
-        uint32_t until = uptime() + seconds * TIMER_HZ;
-        while (uptime() < until)
-            __asm__ volatile("hlt");        /* keys typed now wait in the buffer */
-    } else if (!strcmp(line, "clear")) {
-        vga_clear();
-    } else if (!strcmp(line, "crash")) {
-        crash(arg);
-    } else if (!strcmp(line, "meminfo")) {
-        meminfo();
-    } else if (!strcmp(line, "alloc")) {
-        alloc_command(arg);
-    } else if (!strcmp(line, "free")) {
-        free_command(arg);
-    } else if (!strcmp(line, "fill")) {
-        fill_command(arg);
-    } else if (!strcmp(line, "oom")) {
-        out_of_memory();
-    } else if (!strcmp(line, "selftest")) {
-        heap_selftest(arg[0] ? arg : 0);
-    } else if (!strcmp(line, "ls")) {
-        list_programs();
-    } else if (!strcmp(line, "trace")) {
-        trace_command(arg);
-    } else if ((program = program_find(line))) {
-        start_program(program, arg, 0);
-    } else if (line[0]) {
-        kprintf("unknown command '%s': type help for the list\n", line);
+    for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++) {
+        if (named(commands[i].usage, line)) {
+            commands[i].run(arg);
+            return;
+        }
     }
+    if ((program = program_find(line)))
+        start_program(program, arg, 0);
+    else if (line[0])
+        kprintf("unknown command '%s': type help for the list\n", line);
 }
 
 _Noreturn void console_run(void)

@@ -50,7 +50,7 @@ static const char *load_segment(const uint8_t *file, size_t size,
     uint32_t end = ph->vaddr + ph->memsz;
     if (ph->vaddr < USER_START || end > USER_END || end < ph->vaddr)
         return "a segment lies outside user memory";
-    for (uint32_t page = ph->vaddr & ~0xFFFu; page < end; page += PAGE_SIZE) {
+    for (uint32_t page = PGROUNDDOWN(ph->vaddr); page < end; page += PAGE_SIZE) {
         uint8_t *frame = paging_map_user(page, ph->flags & PF_W);
         if (!frame)
             return "out of memory";

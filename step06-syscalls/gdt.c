@@ -39,7 +39,7 @@ struct tss {
 #define FLAGS_32           0x40     /* limit in bytes, 32-bit segment */
 #define FLAGS_AVAILABLE    0x10     /* AVL: free for software to use */
 
-static struct descriptor gdt[TLS_LAST + 1];
+static struct descriptor gdt[GDT_ENTRIES];
 static struct tss tss;
 
 static void set_flat(int i, uint8_t access)
@@ -82,19 +82,20 @@ void gdt_init(void)
     __asm__ volatile("ltr %w0" : : "r"(TSS_SELECTOR));
 }
 
-void gdt_set_tls(int entry, uint32_t base, uint32_t limit, uint32_t flags)
+void gdt_set_tls(int entry, const struct user_desc *desc)
 {
+    uint32_t base = desc->base_addr, limit = desc->limit;
     /* The access byte's type: bit 1 writable, bit 2 expand-down (SDM 3A, 3.4.5.1). */
     uint8_t access = ACCESS_USER_DATA & ~0x02;
-    if (!(flags & TLS_READ_ONLY))
+    if (!desc->read_exec_only)
         access |= 0x02;
-    if (flags & TLS_EXPAND_DOWN)
+    if (desc->contents & 1)
         access |= 0x04;
     gdt[entry] = (struct descriptor){
         .limit_low = limit & 0xFFFF, .base_low = base & 0xFFFF, .base_mid = (base >> 16) & 0xFF,
         .access = access,
-        .flags_limit_high = (flags & TLS_PAGES ? FLAGS_4K_32 : FLAGS_32) |
-                            (flags & TLS_AVAILABLE ? FLAGS_AVAILABLE : 0) | ((limit >> 16) & 0xF),
+        .flags_limit_high = (desc->limit_in_pages ? FLAGS_4K_32 : FLAGS_32) |
+                            (desc->useable ? FLAGS_AVAILABLE : 0) | ((limit >> 16) & 0xF),
         .base_high = base >> 24,
     };
 }

@@ -20,19 +20,31 @@ struct table_register {
 #define TSS_SELECTOR 0x28
 #define TLS_FIRST   6               /* the GDT entries a program may set for its thread */
 #define TLS_LAST    8               /* data: 6 to 8, as on Linux (set_thread_area) */
+#define GDT_ENTRIES (TLS_LAST + 1)
+#define GDT_END     (GDT_ENTRIES * 8)   /* the first selector past the table */
 
-/* The flags of a TLS entry, as in Linux's struct user_desc. */
-#define TLS_EXPAND_DOWN 0x02        /* a data segment that grows down (contents 1) */
-#define TLS_READ_ONLY   0x08        /* read_exec_only */
-#define TLS_PAGES       0x10        /* the limit counts 4 KiB pages */
-#define TLS_AVAILABLE   0x40        /* useable: the descriptor's bit for software */
+/* What set_thread_area is given: Linux's struct user_desc
+   (arch/x86/include/uapi/asm/ldt.h). The bit-fields fill the fourth word
+   from its lowest bit, as gcc and clang lay them out for i386. */
+struct user_desc {
+    uint32_t entry_number;
+    uint32_t base_addr;
+    uint32_t limit;
+    uint32_t seg_32bit : 1;         /* a 32-bit segment */
+    uint32_t contents : 2;          /* 0 data, 1 data growing down, 2-3 code */
+    uint32_t read_exec_only : 1;
+    uint32_t limit_in_pages : 1;    /* the limit counts 4 KiB pages */
+    uint32_t seg_not_present : 1;
+    uint32_t useable : 1;           /* the descriptor's bit for software */
+    uint32_t : 25;                  /* ignored */
+};
 
 void gdt_init(void);
 
-/* Make TLS entry (TLS_FIRST to TLS_LAST) a ring 3 data segment from base,
-   of limit + 1 bytes (or pages), for a program's %gs; or clear it. An entry
-   is free when it is clear. */
-void gdt_set_tls(int entry, uint32_t base, uint32_t limit, uint32_t flags);
+/* Make TLS entry (TLS_FIRST to TLS_LAST) the ring 3 data segment desc
+   describes, for a program's %gs; or clear it. An entry is free when it
+   is clear. */
+void gdt_set_tls(int entry, const struct user_desc *desc);
 void gdt_clear_tls(int entry);
 int gdt_tls_free(int entry);
 

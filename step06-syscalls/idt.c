@@ -64,11 +64,11 @@ void interrupt_dispatch(struct regs *r)
 {
     int from_user = (r->cs & 3) == 3;  /* the CPL the CPU was at */
     /* EXERCISE step06-kill BEGIN */
-    if (r->vector < 32 && from_user)
+    if (r->vector < EXCEPTIONS && from_user)
         process_fault(r);       /* the program's fault: it ends, the kernel goes on */
     /* EXERCISE step06-kill STUB
        EXERCISE step06-kill END */
-    if (r->vector < 32)
+    if (r->vector < EXCEPTIONS)
         crash_screen(r);        /* the kernel's own fault: stop and show it */
     else if (r->vector < PIC_VECTOR_BASE + 16)
         irq_dispatch(r);

@@ -6,6 +6,8 @@
 ; vector number. The common part saves the registers and calls C with a
 ; pointer to them: a struct regs (interrupts.h).
 
+%include "gdt.inc"               ; KERNEL_DATA, from gdt.h (see the Makefile)
+
 bits 32
 section .text
 extern interrupt_dispatch
@@ -29,7 +31,7 @@ isr_common:
     push es
     push fs
     push gs
-    mov ax, 0x10                ; the kernel's data segment
+    mov ax, KERNEL_DATA         ; the kernel's data segment
     mov ds, ax
     mov es, ax
     cld                         ; C code expects the direction flag clear

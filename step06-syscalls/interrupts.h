@@ -14,6 +14,10 @@ struct regs {
     uint32_t user_esp, user_ss;     /* pushed too, but only when coming from ring 3 */
 };
 
+/* Vectors 0-31 are the CPU's exceptions (Intel SDM 3A, table 6-1). */
+#define EXCEPTIONS        32
+#define VECTOR_PAGE_FAULT 14
+
 typedef void (*irq_handler)(struct regs *r);
 
 void idt_init(void);

@@ -20,8 +20,8 @@ static uintptr_t first, end;    /* the pages handed to us, for page_free's check
 
 void pages_init(uintptr_t start, size_t size)
 {
-    first = (start + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
-    end = (start + size) / PAGE_SIZE * PAGE_SIZE;
+    first = PGROUNDUP(start);
+    end = PGROUNDDOWN(start + size);
     for (uintptr_t p = end; p > first; p -= PAGE_SIZE)
         page_free((void *)(p - PAGE_SIZE));     /* so the lowest comes out first */
 }

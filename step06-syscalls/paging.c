@@ -7,9 +7,11 @@
  * An entry's U/S bit decides whether ring 3 may touch the page at all; its
  * R/W bit whether ring 3 may write (SDM 3A, 4.6).
  */
+#include "errno.h"
 #include "kprintf.h"
 #include "pages.h"
 #include "paging.h"
+#include "string.h"
 
 #define PRESENT   0x001
 #define WRITABLE  0x002
@@ -57,7 +59,7 @@ static uint32_t *entry(uint32_t va, int create)
         /* Write permission is decided page by page, in the table. */
         *pde = (uint32_t)table | PRESENT | WRITABLE | USER;
     }
-    uint32_t *table = (uint32_t *)(*pde & ~0xFFFu);
+    uint32_t *table = (uint32_t *)PGROUNDDOWN(*pde);
     return &table[table_index(va)];
 }
 
@@ -70,7 +72,7 @@ void *paging_map_user(uint32_t va, int writable)
         return NULL;
     if (*pte & PRESENT) {       /* two segments share the page */
         *pte |= writable ? WRITABLE : 0;
-        return (void *)(*pte & ~0xFFFu);
+        return (void *)PGROUNDDOWN(*pte);
     }
     void *page = page_alloc();
     if (!page)
@@ -83,7 +85,7 @@ void paging_unmap_user(uint32_t va)
 {
     uint32_t *pte = entry(va, 0);
     if (pte && (*pte & PRESENT)) {
-        page_free((void *)(*pte & ~0xFFFu));
+        page_free((void *)PGROUNDDOWN(*pte));
         *pte = 0;
         __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");  /* forget the old mapping */
     }
@@ -100,10 +102,10 @@ void paging_clear_user(void)
     for (uint32_t d = dir_index(USER_START); d < dir_index(USER_END); d++) {
         if (!(directory[d] & PRESENT))
             continue;
-        uint32_t *table = (uint32_t *)(directory[d] & ~0xFFFu);
+        uint32_t *table = (uint32_t *)PGROUNDDOWN(directory[d]);
         for (int t = 0; t < 1024; t++)
             if (table[t] & PRESENT)
-                page_free((void *)(table[t] & ~0xFFFu));
+                page_free((void *)PGROUNDDOWN(table[t]));
         page_free(table);
         directory[d] = 0;
     }
@@ -117,12 +119,46 @@ int paging_user_range_ok(uint32_t va, size_t n, int write)
     uint32_t last = va + (n - 1);
     if (last < va || va < USER_START || last >= USER_END)
         return 0;               /* wraps past 4 GiB, or leaves user space */
-    for (uint32_t page = va & ~0xFFFu; ; page += PAGE_SIZE) {
+    for (uint32_t page = PGROUNDDOWN(va); ; page += PAGE_SIZE) {
         uint32_t *pte = entry(page, 0);
         uint32_t need = PRESENT | USER | (write ? WRITABLE : 0);
         if (!pte || (*pte & need) != need)
             return 0;
-        if (page == (last & ~0xFFFu))
+        if (page == PGROUNDDOWN(last))
             return 1;
     }
+}
+
+const void *user_in(uint32_t va, size_t n)
+{
+    static const char nothing;
+    if (n == 0)
+        return &nothing;        /* nothing will be read: any address does */
+    return paging_user_range_ok(va, n, 0) ? (const void *)va : 0;
+}
+
+void *user_out(uint32_t va, size_t n)
+{
+    static char nothing;
+    if (n == 0)
+        return &nothing;
+    return paging_user_range_ok(va, n, 1) ? (void *)va : 0;
+}
+
+int copyin(void *dst, uint32_t va, size_t n)
+{
+    const void *src = user_in(va, n);
+    if (!src)
+        return -EFAULT;
+    memcpy(dst, src, n);
+    return 0;
+}
+
+int copyout(uint32_t va, const void *src, size_t n)
+{
+    void *dst = user_out(va, n);
+    if (!dst)
+        return -EFAULT;
+    memcpy(dst, src, n);
+    return 0;
 }

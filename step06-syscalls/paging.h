@@ -38,4 +38,15 @@ void paging_clear_user(void);
    user pointer. */
 int paging_user_range_ok(uint32_t va, size_t n, int write);
 
+/* The one door to the program's memory: the kernel reads or writes what a
+   program's pointer names only through these, and each checks the whole
+   range first (paging_user_range_ok). user_in and user_out give the n
+   bytes at va as a kernel pointer, or NULL if they are not all the
+   program's (to write, for user_out); copyin and copyout copy them, and
+   return 0, or -EFAULT for a bad range. */
+const void *user_in(uint32_t va, size_t n);
+void *user_out(uint32_t va, size_t n);
+int copyin(void *dst, uint32_t va, size_t n);
+int copyout(uint32_t va, const void *src, size_t n);
+
 #endif

@@ -11,7 +11,6 @@
 #include "paging.h"
 #include "process.h"
 #include "string.h"
-#include "syscall.h"
 #include "vga.h"
 
 #define STACK_PAGES 16          /* 64 KiB below USER_END */
@@ -67,17 +66,17 @@ static uint32_t build_stack(int argc, char **argv, const struct elf_image *image
         strings[i] = push(&sp, argv[i], strlen(argv[i]) + 1, pages);
     uint32_t at_random = push(&sp, random, sizeof random, pages);
 
-    uint32_t v[1 + MAX_ARGS + 2 + 14], n = 0;
+    uint32_t aux[] = { AT_PHDR, image->phdr, AT_PHENT, 32, AT_PHNUM, image->phnum,
+                       AT_PAGESZ, PAGE_SIZE, AT_ENTRY, image->entry,
+                       AT_RANDOM, at_random, AT_NULL, 0 };
+    uint32_t v[1 + MAX_ARGS + 2 + sizeof aux / sizeof *aux], n = 0;
     v[n++] = argc;
     for (int i = 0; i < argc; i++)
         v[n++] = strings[i];
     v[n++] = 0;                 /* the end of argv */
     v[n++] = 0;                 /* the end of envp */
-    uint32_t aux[14] = { AT_PHDR, image->phdr, AT_PHENT, 32, AT_PHNUM, image->phnum,
-                         AT_PAGESZ, PAGE_SIZE, AT_ENTRY, image->entry,
-                         AT_RANDOM, at_random, AT_NULL, 0 };
     memcpy(&v[n], aux, sizeof aux);
-    n += 14;
+    n += sizeof aux / sizeof *aux;
     sp = (sp - 4 * n) & ~15u;   /* argc's address is 16-byte aligned */
     uint32_t top = sp + 4 * n;
     push(&top, v, 4 * n, pages);
@@ -99,11 +98,10 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     }
     static int last_pid;
     current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
-    current.brk_start = current.brk = (image.end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    current.brk_start = current.brk = PGROUNDUP(image.end);
     current.mmap_next = MMAP_START;
     for (int entry = TLS_FIRST; entry <= TLS_LAST; entry++)
         gdt_clear_tls(entry);   /* no thread data from the last program */
-    syscall_reset();
     uint32_t sp = build_stack(argc, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
@@ -111,7 +109,7 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     int status = user_enter(image.entry, sp);
     __asm__ volatile("sti");    /* we came back through an interrupt gate */
 
-    if (vga_cursor() % 80)
+    if (vga_cursor() % VGA_COLS)
         kprintf("\n");          /* the status goes on a line of its own */
     if (status >= 0)
         kprintf("%s: exited with status %d\n", p->name, status);
@@ -125,7 +123,7 @@ _Noreturn void process_exit(int status)
 
 _Noreturn void process_stop(void)
 {
-    if (vga_cursor() % 80)
+    if (vga_cursor() % VGA_COLS)
         kprintf("\n");
     kprintf("%s: stopped (Esc pressed)\n", current.name);
     user_return(-1);
@@ -135,10 +133,10 @@ _Noreturn void process_fault(struct regs *r)
 {
     uint32_t cr2;
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
-    if (vga_cursor() % 80)
+    if (vga_cursor() % VGA_COLS)
         kprintf("\n");
     kprintf("%s: killed (%s", current.name, exception_name(r->vector));
-    if (r->vector == 14)
+    if (r->vector == VECTOR_PAGE_FAULT)
         kprintf(" at 0x%08x", cr2);
     kprintf(", eip 0x%08x)\n", r->eip);
     user_return(-1);

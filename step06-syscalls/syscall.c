@@ -5,11 +5,13 @@
  * program built for Linux with no C library runs here unchanged. Errors
  * are returned as -errno, as Linux does.
  *
- * Every pointer a program passes is checked before the kernel touches it:
- * the whole range must be mapped for ring 3 (paging_user_range_ok). A bad
- * pointer gives -EFAULT; the kernel never faults on one.
+ * Each handler first gives its arguments names (the table below says
+ * which registers they came in: ebx, ecx, edx, esi, edi, ebp). A pointer a
+ * program passes is only a number until user_in, user_out, copyin or
+ * copyout (paging.h) has checked the whole range it names: a bad pointer
+ * gives -EFAULT, and the kernel never faults on one.
  */
-#include "console.h"
+#include "errno.h"
 #include "gdt.h"
 #include "kprintf.h"
 #include "pages.h"
@@ -17,74 +19,48 @@
 #include "process.h"
 #include "syscall.h"
 #include "trace.h"
+#include "tty.h"
 
 #define BRK_MAX   MMAP_START    /* brk's heap stays below mmap2's pages */
 #define IOV_MAX   1024
 #define STACK_RESERVE 0x1000000u    /* mmap2 keeps 16 MiB below USER_END free */
 
-/* The keyboard gives a line at a time, as a terminal does: read takes
-   from this line until it is used up, then waits for the next. */
-static char line[LINE_MAX + 1];
-static int line_len, line_used;
-
-void syscall_reset(void)
-{
-    line_len = line_used = 0;
-}
-
 /* exit(status) and exit_group(status): one program has one thread. */
 static int32_t sys_exit(const uint32_t *a)
 {
+    uint32_t status = a[0] & 0xFF;
     if (current.trace)
-        trace_exit(a[0] & 0xFF);
-    process_exit(a[0] & 0xFF);
-}
-
-/* Copy up to n bytes of the current line to buf, first waiting for a line
-   if none is left. */
-static uint32_t tty_read(char *buf, uint32_t n)
-{
-    if (line_used == line_len) {
-        console_read_line(line, LINE_MAX);
-        line_len = 0;
-        while (line[line_len])
-            line_len++;
-        line[line_len++] = '\n';
-        line_used = 0;
-    }
-    uint32_t i = 0;
-    while (i < n && line_used < line_len)
-        buf[i++] = line[line_used++];
-    return i;
+        trace_exit(status);
+    process_exit(status);
 }
 
 /* read(fd, buf, n): only fd 0, the keyboard. */
 static int32_t sys_read(const uint32_t *a)
 {
-    uint32_t fd = a[0], n = a[2];
+    uint32_t fd = a[0], va = a[1], n = a[2];
     if (fd != 0)
         return -EBADF;
-    if (!paging_user_range_ok(a[1], n, 1))
+    char *buf = user_out(va, n);
+    if (!buf)
         return -EFAULT;
-    return n ? tty_read((char *)a[1], n) : 0;
+    return n ? tty_read(buf, n, 1) : 0;
 }
 
 /* write(fd, buf, n): fd 1 and 2 both go to the console. */
 static int32_t sys_write(const uint32_t *a)
 {
-    uint32_t fd = a[0], n = a[2];
-    const char *buf = (const char *)a[1];
+    uint32_t fd = a[0], va = a[1], n = a[2];
     if (fd != 1 && fd != 2)
         return -EBADF;
     /* EXERCISE step06-write-check BEGIN */
-    if (!paging_user_range_ok(a[1], n, 0))
+    const char *buf = user_in(va, n);
+    if (!buf)
         return -EFAULT;
-    for (uint32_t i = 0; i < n; i++)
-        kprintf("%c", buf[i]);
     /* EXERCISE step06-write-check STUB
+    const char *buf = (const char *)va;
+       EXERCISE step06-write-check END */
     for (uint32_t i = 0; i < n; i++)
         kprintf("%c", buf[i]);
-       EXERCISE step06-write-check END */
     return n;
 }
 
@@ -100,8 +76,7 @@ static int32_t sys_brk(const uint32_t *a)
 {
     /* EXERCISE step06-brk BEGIN */
     uint32_t want = a[0], old = current.brk;
-    uint32_t old_top = (old + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    uint32_t new_top = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint32_t old_top = PGROUNDUP(old), new_top = PGROUNDUP(want);
     if (want < current.brk_start || want > BRK_MAX)
         return old;
     for (uint32_t page = old_top; page < new_top; page += PAGE_SIZE) {
@@ -130,15 +105,15 @@ struct iovec {
     uint32_t base, len;
 };
 
-static int32_t check_iovecs(uint32_t va, int32_t count)
+/* The array of count iovecs at va, checked; or -EINVAL or -EFAULT. */
+static int32_t user_iovecs(uint32_t va, int32_t count, const struct iovec **iov)
 {
     if (count < 0 || count > IOV_MAX)
         return -EINVAL;
-    if (!paging_user_range_ok(va, count * sizeof(struct iovec), 0))
+    if (!(*iov = user_in(va, count * sizeof **iov)))
         return -EFAULT;
-    const struct iovec *iov = (const struct iovec *)va;
     for (int32_t i = 0; i < count; i++)
-        if ((int32_t)iov[i].len < 0)
+        if ((int32_t)(*iov)[i].len < 0)
             return -EINVAL;
     return 0;
 }
@@ -147,18 +122,20 @@ static int32_t check_iovecs(uint32_t va, int32_t count)
    send their buffer and the new text in one call. */
 static int32_t sys_writev(const uint32_t *a)
 {
-    if (a[0] != 1 && a[0] != 2)
+    uint32_t fd = a[0], iov_va = a[1], count = a[2];
+    const struct iovec *iov;
+    if (fd != 1 && fd != 2)
         return -EBADF;
-    int32_t error = check_iovecs(a[1], a[2]);
+    int32_t error = user_iovecs(iov_va, count, &iov);
     if (error)
         return error;
-    const struct iovec *iov = (const struct iovec *)a[1];
     uint32_t total = 0;
-    for (uint32_t i = 0; i < a[2]; i++) {
-        if (!paging_user_range_ok(iov[i].base, iov[i].len, 0))
+    for (uint32_t i = 0; i < count; i++) {
+        const char *buf = user_in(iov[i].base, iov[i].len);
+        if (!buf)
             return total ? (int32_t)total : -EFAULT;
         for (uint32_t j = 0; j < iov[i].len; j++)
-            kprintf("%c", ((const char *)iov[i].base)[j]);
+            kprintf("%c", buf[j]);
         total += iov[i].len;
     }
     return total;
@@ -167,21 +144,22 @@ static int32_t sys_writev(const uint32_t *a)
 /* readv(fd, iov, count): read's scatter form; one line at most, as read. */
 static int32_t sys_readv(const uint32_t *a)
 {
-    if (a[0] != 0)
+    uint32_t fd = a[0], iov_va = a[1], count = a[2];
+    const struct iovec *iov;
+    if (fd != 0)
         return -EBADF;
-    int32_t error = check_iovecs(a[1], a[2]);
+    int32_t error = user_iovecs(iov_va, count, &iov);
     if (error)
         return error;
-    const struct iovec *iov = (const struct iovec *)a[1];
     uint32_t total = 0;
-    for (uint32_t i = 0; i < a[2]; i++) {
+    for (uint32_t i = 0; i < count; i++) {
         if (iov[i].len == 0)
             continue;           /* asks for nothing: no reason to wait for a line */
-        if (!paging_user_range_ok(iov[i].base, iov[i].len, 1))
+        char *buf = user_out(iov[i].base, iov[i].len);
+        if (!buf)
             return total ? (int32_t)total : -EFAULT;
-        if (total > 0 && line_used == line_len)
-            break;              /* the line is used up: do not wait for another */
-        uint32_t got = tty_read((char *)iov[i].base, iov[i].len);
+        /* Once something came, the rest of the line only: no new line. */
+        uint32_t got = tty_read(buf, iov[i].len, total == 0);
         total += got;
         if (got < iov[i].len)
             break;
@@ -194,57 +172,51 @@ static int32_t sys_readv(const uint32_t *a)
    gives for a file or a pipe. C libraries ask, to decide how to buffer. */
 static int32_t sys_ioctl(const uint32_t *a)
 {
-    return a[0] <= 2 ? -ENOTTY : -EBADF;
+    uint32_t fd = a[0];
+    return fd <= 2 ? -ENOTTY : -EBADF;
 }
 
 /* set_thread_area(desc): a C library keeps its per-thread data at %gs:0.
-   desc is Linux's struct user_desc: entry, base, limit, flags. Entry -1
-   asks for a free entry, and the kernel writes back the one it chose. As
-   on Linux (arch/x86/kernel/tls.c), only a present 32-bit data segment is
-   taken, or the empty one (base, limit and flags but read_exec_only and
-   seg_not_present all 0), which frees the entry. */
-#define TLS_FLAGS       0x7F        /* the flags there are; the rest are ignored */
-#define TLS_32BIT       0x01        /* seg_32bit */
-#define TLS_CODE        0x04        /* contents 2 or 3: a code segment */
-#define TLS_NOT_PRESENT 0x20        /* seg_not_present */
-#define TLS_EMPTY       (TLS_READ_ONLY | TLS_NOT_PRESENT)
-
-static int tls_empty(const uint32_t *desc)
+   desc is Linux's struct user_desc (gdt.h). Entry -1 asks for a free
+   entry, and the kernel writes back the one it chose. As on Linux
+   (arch/x86/kernel/tls.c), only a present 32-bit data segment is taken, or
+   the empty one (all 0, or all 0 but read_exec_only and seg_not_present),
+   which frees the entry. */
+static int tls_empty(const struct user_desc *d)
 {
-    uint32_t flags = desc[3] & TLS_FLAGS;
-    return desc[1] == 0 && desc[2] == 0 && (flags == TLS_EMPTY || flags == 0);
+    return d->base_addr == 0 && d->limit == 0 && d->seg_32bit == 0 && d->contents == 0 &&
+           d->limit_in_pages == 0 && d->useable == 0 && d->read_exec_only == d->seg_not_present;
 }
 
-static int tls_okay(const uint32_t *desc)
+static int tls_okay(const struct user_desc *d)
 {
-    uint32_t flags = desc[3];
-    return tls_empty(desc) ||
-           ((flags & TLS_32BIT) && !(flags & TLS_CODE) && !(flags & TLS_NOT_PRESENT));
+    int code = d->contents & 2;
+    return tls_empty(d) || (d->seg_32bit && !code && !d->seg_not_present);
 }
 
 static int32_t sys_set_thread_area(const uint32_t *a)
 {
-    uint32_t *desc = (uint32_t *)a[0];
-    if (!paging_user_range_ok(a[0], 16, 0))
+    uint32_t desc_va = a[0];
+    struct user_desc desc;
+    if (copyin(&desc, desc_va, sizeof desc))
         return -EFAULT;
-    if (!tls_okay(desc))
+    if (!tls_okay(&desc))
         return -EINVAL;
-    int32_t entry = desc[0];
+    int32_t entry = desc.entry_number;
     if (entry == -1) {
         for (entry = TLS_FIRST; entry <= TLS_LAST && !gdt_tls_free(entry); entry++)
             ;
         if (entry > TLS_LAST)
             return -ESRCH;              /* all taken */
-        if (!paging_user_range_ok(a[0], 4, 1))
+        if (copyout(desc_va, &entry, sizeof entry))
             return -EFAULT;
-        desc[0] = entry;
     }
     if (entry < TLS_FIRST || entry > TLS_LAST)
         return -EINVAL;
-    if (tls_empty(desc))
+    if (tls_empty(&desc))
         gdt_clear_tls(entry);
     else
-        gdt_set_tls(entry, desc[1], desc[2], desc[3]);
+        gdt_set_tls(entry, &desc);
     return 0;
 }
 
@@ -264,7 +236,7 @@ static int32_t sys_set_tid_address(const uint32_t *a)
    private or shared (and a shared one cannot grow down, like a stack). */
 static int32_t sys_mmap2(const uint32_t *a)
 {
-    uint32_t addr = a[0], length = a[1], prot = a[2], flags = a[3];
+    uint32_t addr = a[0], length = a[1], prot = a[2], flags = a[3];     /* fd, pgoffset unused */
     uint32_t type = flags & MAP_TYPE;
     if (!(flags & MAP_ANONYMOUS))
         return -EBADF;          /* a file's fd: none is open */
@@ -276,7 +248,7 @@ static int32_t sys_mmap2(const uint32_t *a)
         return -EINVAL;
     if (type == MAP_SHARED && (flags & MAP_GROWSDOWN))
         return -EINVAL;         /* Linux grows only private mappings down */
-    uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint32_t size = PGROUNDUP(length);
     if (flags & MAP_FIXED) {
         if (addr % PAGE_SIZE || addr < USER_START || addr + size > USER_END ||
             addr + size < addr)
@@ -304,7 +276,7 @@ static int32_t sys_mmap2(const uint32_t *a)
 static int32_t sys_munmap(const uint32_t *a)
 {
     uint32_t addr = a[0], length = a[1];
-    uint32_t size = (length + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);   /* 0 if length wraps */
+    uint32_t size = PGROUNDUP(length);     /* 0 if length wraps */
     uint32_t end = addr + size;
     if (addr % PAGE_SIZE || size == 0 || addr < USER_START || end > USER_END || end < addr)
         return -EINVAL;
@@ -331,7 +303,7 @@ static const struct syscall table[] = {
     [258] = { "set_tid_address", sys_set_tid_address, "p", 'd' },
 };
 
-const struct syscall *syscall_find(uint32_t number)
+static const struct syscall *syscall_find(uint32_t number)
 {
     if (number >= sizeof table / sizeof table[0] || !table[number].name)
         return 0;
@@ -344,9 +316,9 @@ void syscall_dispatch(struct regs *r)
     uint32_t args[6] = { r->ebx, r->ecx, r->edx, r->esi, r->edi, r->ebp };
     const struct syscall *call = syscall_find(number);
     if (current.trace && call && call->run == sys_exit)
-        trace_call(number, args, 0, 1);     /* exit never returns: show it now */
+        trace_call(call, number, args, 0, 1);   /* exit never returns: show it now */
     int32_t result = call ? call->run(args) : -ENOSYS;
     if (current.trace)
-        trace_call(number, args, result, 0);
+        trace_call(call, number, args, result, 0);
     r->eax = result;
 }

@@ -7,15 +7,6 @@
 
 #define SYSCALL_VECTOR 0x80
 
-/* Error numbers (Linux's include/uapi/asm-generic/errno-base.h and errno.h). */
-#define ESRCH   3
-#define EBADF   9
-#define ENOMEM  12
-#define EFAULT  14
-#define EINVAL  22
-#define ENOTTY  25
-#define ENOSYS  38
-
 /* mmap2's prot and flags (Linux's include/uapi/asm-generic/mman-common.h). */
 #define PROT_WRITE    0x2
 #define MAP_SHARED    0x01
@@ -34,14 +25,8 @@ struct syscall {
     char result;
 };
 
-/* The call with this number, or NULL if there is none. */
-const struct syscall *syscall_find(uint32_t number);
-
 /* Run the call whose number is in eax, with arguments in ebx, ecx, edx,
    esi, edi and ebp; the result, or -errno, goes back in eax. */
 void syscall_dispatch(struct regs *r);
-
-/* Forget the last program's unread keyboard input. */
-void syscall_reset(void);
 
 #endif

@@ -9,6 +9,7 @@
  * (its length is the next argument), r a buffer the call filled (its length
  * is the result). Buffers are read only after the same check the calls use.
  */
+#include "errno.h"
 #include "kprintf.h"
 #include "paging.h"
 #include "syscall.h"
@@ -40,11 +41,11 @@ static void new_line(void)
 /* A buffer as strace shows it: quoted, escaped, at most 32 bytes. */
 static void buffer(uint32_t va, int32_t n)
 {
-    if (n < 0 || !paging_user_range_ok(va, n, 0)) {
+    const unsigned char *s = n < 0 ? 0 : user_in(va, n);
+    if (!s) {
         kprintf(va ? "0x%x" : "NULL", va);
         return;
     }
-    const unsigned char *s = (const unsigned char *)va;
     kprintf("\"");
     for (int32_t i = 0; i < n && i < 32; i++) {
         if (s[i] == '\n')
@@ -75,9 +76,9 @@ static void argument(char how, const uint32_t *a, int i, int32_t result)
         buffer(a[i], result);
 }
 
-void trace_call(uint32_t number, const uint32_t *a, int32_t result, int early)
+void trace_call(const struct syscall *call, uint32_t number, const uint32_t *a,
+                int32_t result, int early)
 {
-    const struct syscall *call = syscall_find(number);
     const char *args = call ? call->args : "ppp";
     new_line();
     if (call)

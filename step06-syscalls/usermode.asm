@@ -5,12 +5,11 @@
 ; kernel, on another stack (the TSS's esp0), calls user_return, which puts
 ; the saved registers back, so user_enter seems to return its status.
 
+%include "gdt.inc"               ; USER_CODE, USER_DATA, from gdt.h (see the Makefile)
+
 bits 32
 section .text
 global user_enter, user_return
-
-USER_CODE equ 0x18 | 3
-USER_DATA equ 0x20 | 3
 
 ; int user_enter(uint32_t eip, uint32_t esp)
 user_enter:

@@ -184,8 +184,9 @@ def test_fuzz_same_as_linux(built):
 @pytest.mark.title("the fuzzer fails, naming write, on a kernel whose write gives a wrong errno")
 def test_fuzz_catches_a_wrong_errno(built):
     built("step06")
-    wrong_errno_is_caught("syscall.c", "    if (fd != 1 && fd != 2)\n        return -EBADF;",
-                          "    if (fd != 1 && fd != 2)\n        return -EINVAL;", "write")
+    write = "    uint32_t fd = a[0], va = a[1], n = a[2];\n    if (fd != 1 && fd != 2)\n"
+    wrong_errno_is_caught("syscall.c", write + "        return -EBADF;",
+                          write + "        return -EINVAL;", "write")
 
 
 # What the fuzzer found, each kept as a case of user/compat.c, run here and

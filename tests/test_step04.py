@@ -101,7 +101,7 @@ def test_key_flood(machine):
 CRASHES = {
     "div": ("divide error (exception 0)", None),
     "ud": ("invalid opcode (exception 6)", None),
-    "gp": ("general protection (exception 13)", "error code 0x00000028"),
+    "gp": ("general protection (exception 13)", "error code 0x00000018"),
     "pf": ("page fault (exception 14)", "cr2 0xc0001000: the address of a read, page not present"),
 }
 
@@ -164,6 +164,6 @@ def test_debug_headless_walkthrough(built):
            "`type crash gp` and `continue`:\n" + out[-2000:])
     expect(re.search(r"^\|> crash gp +\|$", out, re.M),
            "gdb's `screen` does not show the typed '> crash gp':\n" + out[-2500:])
-    expect(re.search(r"^\$1 = 0xd$", out, re.M) and re.search(r"^\$2 = 0x28$", out, re.M),
-           "in crash_screen, r->vector should be 0xd and r->error 0x28 (the selector):\n"
+    expect(re.search(r"^\$1 = 0xd$", out, re.M) and re.search(r"^\$2 = 0x18$", out, re.M),
+           "in crash_screen, r->vector should be 0xd and r->error 0x18 (the selector):\n"
            + out[-800:])

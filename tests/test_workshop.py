@@ -161,8 +161,8 @@ SPOOF = {
         "    for (int i = 0; i < COLS * ROWS; i++)\n        VGA_TEXT[i] = WHITE_ON_RED << 8 | ' ';\n",
         "    debug_print(\"PASS: the screen is red\\n\");\n"),
     "step05-malloc/console.c": (
-        "        heap_selftest(arg[0] ? arg : 0);",
-        '        kprintf("PASS\\nheap self-test: 28 checks passed\\n");'),
+        "    heap_selftest(arg[0] ? arg : 0);",
+        '    kprintf("PASS\\nheap self-test: 28 checks passed\\n");'),
 }
 
 

@@ -74,6 +74,20 @@ def make(directory, *targets, cc=None, env=None):
     return result.stdout
 
 
+def ignore_build(folder, names):
+    return ["build"] if "build" in names else []
+
+
+def build_files(folder, names):
+    """What a copy of build/ leaves out: the tests' lock, and what a running
+    `make debug` keeps there (its QMP socket, its output files)."""
+    if os.path.basename(folder) != "build":
+        return []
+    return [n for n in names if n in (".test-lock", "qmp.sock", "serial.txt", "debugcon.txt")
+            or not os.path.isfile(os.path.join(folder, n))
+            and not os.path.isdir(os.path.join(folder, n))]
+
+
 def copy_step(step, replace=None, build=False):
     """Copy a step's sources into a fresh temporary tree (with tools/ beside it)
     and return the copy's folder. replace maps file names to new contents.
@@ -83,8 +97,8 @@ def copy_step(step, replace=None, build=False):
     root = tempfile.mkdtemp(prefix="ostest-")
     os.symlink(os.path.join(TOP, "tools"), os.path.join(root, "tools"))
     target = os.path.join(root, os.path.basename(source))
-    skip = ".test-lock" if build else "build"
-    shutil.copytree(source, target, ignore=shutil.ignore_patterns(skip), symlinks=True)
+    shutil.copytree(source, target, ignore=build_files if build else ignore_build,
+                    symlinks=True)
     for name, text in (replace or {}).items():
         with open(os.path.join(target, name), "w") as f:
             f.write(text)

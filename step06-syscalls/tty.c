@@ -1,0 +1,33 @@
+/* tty.c - the keyboard as a program reads it. As on a terminal in
+ * canonical mode, the program sees nothing until Enter: the console's
+ * line editor takes the line, with echo and Backspace, and read hands it
+ * out, as much as each call asks for.
+ */
+#include "console.h"
+#include "process.h"
+#include "tty.h"
+
+static char line[LINE_MAX + 1];     /* the line and its '\n' */
+static int line_len, line_used;
+static int line_pid;                /* the program it was read for */
+
+uint32_t tty_read(char *buf, uint32_t n, int wait)
+{
+    if (line_pid != current.pid)
+        line_len = line_used = 0;   /* the last program's: not for this one */
+    if (line_used == line_len) {
+        if (!wait)
+            return 0;
+        console_read_line(line, LINE_MAX);
+        line_len = 0;
+        while (line[line_len])
+            line_len++;
+        line[line_len++] = '\n';
+        line_used = 0;
+        line_pid = current.pid;
+    }
+    uint32_t i = 0;
+    while (i < n && line_used < line_len)
+        buf[i++] = line[line_used++];
+    return i;
+}
