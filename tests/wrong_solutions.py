@@ -86,21 +86,20 @@ WRONG = {
             ("if (to > from && to - from > best_size)", "if (to - from > best_size)")],
     },
     "step06-write-check": {
-        "only the first byte checked": [("paging_user_range_ok(a[1], n, 0)",
-                                         "paging_user_range_ok(a[1], 1, 0)")],
-        "said, but not stopped": [("        return -EFAULT;\n    for",
-                                   "        kprintf(\"write: bad pointer\\n\");\n    for")],
+        "only the first byte checked": [("user_in(va, n)", "user_in(va, 1)")],
+        "said, but not stopped": [("    if (!buf)\n        return -EFAULT;",
+                                   "    if (!buf)\n        kprintf(\"write: bad pointer\\n\");")],
     },
     "step06-brk": {
         "shrinking unmaps nothing": [("    for (uint32_t page = new_top; page < old_top; "
                                       "page += PAGE_SIZE)\n        paging_unmap_user(page);\n", "")],
-        "the last partial page not mapped": [("new_top = (want + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1)",
+        "the last partial page not mapped": [("new_top = PGROUNDUP(want)",
                                               "new_top = want & ~(PAGE_SIZE - 1)")],
     },
     "step06-kill": {
-        "only page faults end the program": [("r->vector < 32 && from_user",
+        "only page faults end the program": [("r->vector < EXCEPTIONS && from_user",
                                               "r->vector == 14 && from_user")],
-        "general protection and page faults only": [("r->vector < 32 && from_user",
+        "general protection and page faults only": [("r->vector < EXCEPTIONS && from_user",
                                                      "(r->vector == 13 || r->vector == 14) "
                                                      "&& from_user")],
     },
