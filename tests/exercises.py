@@ -57,7 +57,7 @@ EXERCISES = [
      "leaving room for the NUL",
      ("03-print", "The formatting core"),
      [("step03", "format core: unit"), ("step03", "format core: 100,000 random"),
-      ("step03", "ksnprintf(buf, 8)"), ("step03", "Bochs (a strict UART)")]),
+      ("step03", "ksnprintf(buf, 8)")]),
     ("step03-panic", "say what went wrong, white on red, on the screen and on serial",
      ("03-print", "kprintf and panic"),
      [("step03", "panic")]),
