@@ -53,7 +53,7 @@ BOCHS_TIMEOUT = 60
 QUICK_HEAP_ARGS = ["-n", "20000", "-r", "1"]
 COMPILERS = ("clang", "gcc")
 
-# The harness's command line (tests/harness.py, Qemu.start) without what a
+# The harness's command line (tests/harness/emulators.py, Qemu.start) without what a
 # timing has no use for: the -d int log, which slows QEMU, and the QMP
 # socket, which nothing here talks to.
 QEMU = ["qemu-system-i386", "-display", "none", "-no-reboot", "-no-shutdown", "-m", "32M",
@@ -164,7 +164,7 @@ SHUTDOWN = re.compile(r"^(\d+)\w\[UNMAP\s*\] .*Shutdown port", re.M)
 
 
 def bochs_config(directory, log_serial):
-    """The harness's bochsrc (tests/harness.py), with the serial device's log on if asked."""
+    """The harness's bochsrc (tests/harness/emulators.py), with the serial device's log on if asked."""
     config = harness.BOCHSRC.format(image=f"{directory}/os.img", dir=directory)
     if log_serial:
         if "debug: action=ignore\n" not in config:

@@ -11,7 +11,7 @@ a student starts from sits in a comment after it:
 
 A carried-over file holds the same markers in every step that has it, so
 the copies stay identical. tools/workshop turns each region into its stub
-and a TODO comment made from the entry below; tests/grade.py gives each
+and a TODO comment made from the entry below; the grader (tests/grading.py) gives each
 exercise's tests their points and, on a failure, the hint.
 
 tests: (group, text) pairs: every test of that group whose name contains
