@@ -3,7 +3,8 @@
 
 From book/chapters/*.md (in file-name order) it makes
   DIR/html/       a page per chapter, a contents page (index.html), images
-  DIR/book.pdf    the whole book printed by headless Chromium
+  DIR/book.pdf    the whole book printed by headless Chromium from one page,
+                  DIR/print/book.html
   DIR/book.epub   the whole book as an EPUB
 DIR is book/out unless given. Listings come from the source files through
 filters/include.lua; a missing file, function or pattern stops the build.
@@ -18,6 +19,7 @@ can load. The PDF and the EPUB say where the live version is instead:
 
 import argparse
 import base64
+import concurrent.futures
 import glob
 import html
 import json
@@ -54,6 +56,13 @@ def chapters():
                 sys.exit(f"book: {path} has no '# ' title line")
             result.append((name[:-3], path, heading))
     return result
+
+
+def in_parallel(jobs):
+    """Run the jobs (functions) on every core; the first failure stops the build."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for future in [pool.submit(job) for job in jobs]:
+            future.result()
 
 
 def pandoc(*args):
@@ -219,14 +228,16 @@ def build_html(items, out, tmp, images=None):
     header = os.path.join(tmp, "header.html")
     with open(header, "w") as f:
         f.write('<link rel="icon" href="data:,">\n')
+    pages = []
     for i, (name, path, heading) in enumerate(items):
         bar = nav(items, i, tmp)
         after = ["--include-after-body", script] if name + ".html" in steps.values() else []
-        pandoc(*COMMON, "--standalone", "--to=html5", "--toc", "--toc-depth=2",
-               "--css=book.css", "--metadata", f"pagetitle={heading} - {TITLE}",
-               "--include-in-header", header,
-               "--include-before-body", bar, "--include-after-body", bar, *after,
-               "--output", os.path.join(out, name + ".html"), path)
+        pages.append([*COMMON, "--standalone", "--to=html5", "--toc", "--toc-depth=2",
+                      "--css=book.css", "--metadata", f"pagetitle={heading} - {TITLE}",
+                      "--include-in-header", header,
+                      "--include-before-body", bar, "--include-after-body", bar, *after,
+                      "--output", os.path.join(out, name + ".html"), path])
+    in_parallel([lambda args=args: pandoc(*args) for args in pages])
     contents = os.path.join(tmp, "index.md")
     with open(contents, "w") as f:
         f.write(f"# {TITLE}\n\nA small operating system in C for 32-bit x86, "
@@ -264,6 +275,9 @@ def build_print(items, out, tmp, notes):
                             timeout=120)
     if result.returncode != 0 or not os.path.exists(pdf) or os.path.getsize(pdf) == 0:
         sys.exit(f"book: chromium could not print the PDF:\n{result.stdout[-2000:]}")
+    # The page the PDF was printed from, for a look in a browser (and the tests).
+    shutil.rmtree(os.path.join(out, "print"), ignore_errors=True)
+    shutil.copytree(os.path.dirname(page), os.path.join(out, "print"))
 
 
 def build_epub(items, out, notes):
@@ -285,10 +299,12 @@ def main():
     with tempfile.TemporaryDirectory(prefix="book-") as tmp:
         html_dir = os.path.join(out, "html")
         shutil.rmtree(html_dir, ignore_errors=True)
-        build_html(items, html_dir, tmp)
-        build_epub(items, out, notes)
-        build_print(items, out, tmp, notes)
-    print(f"built {out}/html/ ({len(items)} chapters), {out}/book.pdf, {out}/book.epub")
+        # The website, the EPUB and the PDF are made side by side.
+        in_parallel([lambda: build_html(items, html_dir, tmp),
+                     lambda: build_epub(items, out, notes),
+                     lambda: build_print(items, out, tmp, notes)])
+    print(f"built {out}/html/ ({len(items)} chapters), {out}/book.pdf (from "
+          f"{out}/print/book.html), {out}/book.epub")
 
 
 if __name__ == "__main__":

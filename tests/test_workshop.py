@@ -15,7 +15,7 @@ import pytest
 
 import exercises
 import grading
-from harness import TOP, Failure, expect
+from harness import TOP, Failure, expect, finished_steps, step_dir
 
 pytestmark = [pytest.mark.group("workshop"), pytest.mark.xdist_group("workshop")]
 
@@ -117,7 +117,10 @@ def test_reference_full_marks():
            "the JUnit report does not list every test as passed")
 
 
-def student_tree():
+def student_tree(builds=False):
+    """A student tree from tools/workshop; builds: with the reference's
+    build/ folders copied in, times kept, so make rebuilds only what the
+    stubs changed."""
     out = os.path.join(tempfile.mkdtemp(prefix="workshop-"), "course")
     run = subprocess.run([os.path.join(TOP, "tools", "workshop"), out], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
@@ -125,6 +128,10 @@ def student_tree():
     for path in marked_files(out):
         with open(path) as f:
             expect("EXERCISE" not in f.read(), f"{path} still holds a solution")
+    for step in finished_steps() if builds else ():
+        folder = os.path.basename(step_dir(step))
+        shutil.copytree(os.path.join(TOP, folder, "build"), os.path.join(out, folder, "build"),
+                        ignore=shutil.ignore_patterns(".test-lock"))
     return out
 
 
@@ -135,25 +142,50 @@ NOT_IN_STUDENT_TREE = ("test_image", "test_big_kernel_loads_whole", "test_too_bi
                        "test_stands_alone", "test_gdb_stops_at_kmain", "test_step_rule")
 
 
-@pytest.mark.title("a student tree builds and boots every step, scores exactly the core tests' "
-                   "points, and fails every exercise test")
-def test_student_tree_scores_core(request):
+def grade_student_tree(request, root, *args):
     left_out = [i for i in request.session.all_items if i.originalname in NOT_IN_STUDENT_TREE]
     depends = [t for i in left_out for _, t in i.user_properties if _ == "exercises" and t]
     expect(not depends, f"a check left out of the student tree depends on an exercise: {depends}")
-    root = student_tree()
-    results, run = grade(root, "-k", " and ".join(f"not {n}" for n in NOT_IN_STUDENT_TREE))
+    results, run = grade(root, "-k", " and ".join(f"not {n}" for n in NOT_IN_STUDENT_TREE)
+                         + "".join(f" and ({a})" for a in args))
     ex, core = split(results)
-    core_failed = [t["name"] for t in core if t["status"] != "passed"]
     ex_passed = [t["name"] for t in ex if t["status"] == "passed"]
-    expect(not core_failed, "core tests failed in the student tree (a stub breaks them: list "
-           "them under their exercise in tests/exercises.py):\n  " + "\n  ".join(core_failed))
     expect(not ex_passed, "exercise tests passed with the stubs in place (they cannot fail, "
            "or are listed under the wrong exercise):\n  " + "\n  ".join(ex_passed))
+    listed = {e[0] for e in exercises.EXERCISES}
+    graded = {eid for t in ex for g, n in [t["name"].split(": ", 1)]
+              for eid in exercises.exercises_of(g, n)}
+    expect(graded == listed, f"exercises with no test graded in the student tree: "
+           f"{sorted(listed - graded)}")
+    core_failed = [t["name"] for t in core if t["status"] != "passed"]
+    expect(not core_failed, "core tests failed in the student tree (a stub breaks them: list "
+           "them under their exercise in tests/exercises.py):\n  " + "\n  ".join(core_failed))
     expect(results["score"] == sum(t["max_score"] for t in core) and run.returncode != 0,
            f"the student tree scored {results['score']}, not the core points")
     boots = [t for t in core if "boots under Bochs" in t["name"]]
     expect(len(boots) == 6, "not every step booted under Bochs in the student tree")
+    return core
+
+
+@pytest.mark.title("a student tree builds with both compilers and boots every step, and fails "
+                   "every exercise test (SLOW=1: and passes every core test)")
+def test_student_tree_fails_exercises(request, built):
+    for step in finished_steps():
+        built(step)
+    root = student_tree(builds=True)
+    # What a stub can change: the exercises' own tests. With them, a smoke
+    # test of each step: the boot under Bochs, and a clean build with clang
+    # (the grader's own builds are gcc's, where warnings are errors).
+    words = " or ".join(e[0] for e in exercises.EXERCISES)
+    grade_student_tree(request, root, f"{words} or (builds_clean and clang) or "
+                       "boots_under_bochs")
+
+
+@pytest.mark.slow
+@pytest.mark.title("a student tree scores exactly the core tests' points, with every core "
+                   "test passing and every exercise test failing")
+def test_student_tree_scores_core(request):
+    grade_student_tree(request, student_tree())
 
 
 # Kernels that claim success without doing the work, made from the reference:
