@@ -20,6 +20,8 @@
 #                          the heap, step06 in the book's page in a browser;
 #                          one table, bench/results.md and results.svg
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
+#                          the teacher's edition here, the student's in a student tree
+#                          (EDITION=student or reference: either one by hand)
 #   make fresh             make run and make test as a new learner: on a brand-new Debian
 #                          root with only git, make and sudo, from a clone of HEAD
 #   make clean
@@ -47,7 +49,7 @@ test:
 
 book:
 	@tools/need book
-	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)")
+	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)") $(if $(EDITION),--edition $(EDITION))
 
 grade:
 	@tools/need test
