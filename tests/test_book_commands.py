@@ -203,7 +203,7 @@ def test_console_commands(chapter, built):
         raise Failure("wrong output", f"chapter {chapter} has no console commands")
 
 
-@pytest.mark.title("each step's chapter marks the commands it gives: make run in a {.shell} "
+@pytest.mark.title("each step's chapter marks the commands it gives: make run in a {{.shell}} "
                    "block, and from step04 on, console commands")
 def test_commands_marked():
     for chapter in chapters():
