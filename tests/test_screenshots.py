@@ -1,0 +1,50 @@
+"""The book's screenshots against the kernels: `make screenshots` (tools/
+screenshots) writes each PNG with its screen's text beside it, and a new
+run must show the same text. Numbers are compared as numbers, not digit
+for digit: ticks, heap sizes, addresses and program sizes change with the
+compiler and the moment; words, lines and their order do not."""
+
+import os
+import re
+import subprocess
+import tempfile
+
+import pytest
+
+from harness import TOP, expect, expect_same_lines
+
+pytestmark = pytest.mark.group("book")
+
+IMAGES = os.path.join(TOP, "book", "images")
+LIST = os.path.join(TOP, "book", "screenshots.txt")
+
+
+def listed():
+    with open(LIST) as f:
+        return [line.split()[1] for line in f
+                if line.strip() and not line.startswith("#")]
+
+
+def stable(text):
+    """The text with each number (hex or decimal) as '#'."""
+    text = re.sub(r"0x[0-9a-fA-F]+", "0x#", text)
+    return [re.sub(r"\d+", "#", line).rstrip() for line in text.rstrip("\n").splitlines()]
+
+
+@pytest.mark.title("the screenshots that make screenshots makes show the text of the "
+                   "committed ones (book/images/*.txt)")
+def test_screenshots_match():
+    out = tempfile.mkdtemp(prefix="screenshots-")
+    run = subprocess.run([os.path.join(TOP, "tools", "screenshots"), LIST, out],
+                         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=300)
+    expect(run.returncode == 0, f"tools/screenshots failed:\n{run.stdout[-3000:]}")
+    for image in listed():
+        name = os.path.splitext(image)[0] + ".txt"
+        committed = os.path.join(IMAGES, name)
+        expect(os.path.exists(committed), f"book/images/{name} is missing: run make screenshots "
+               "and commit the images with their text")
+        with open(committed) as f, open(os.path.join(out, name)) as g:
+            want, got = f.read(), g.read()
+        expect_same_lines(stable(want), stable(got),
+                          f"book/images/{image} shows other text than the kernel does now "
+                          "(numbers aside): run make screenshots and commit the images")
