@@ -51,3 +51,15 @@ def test_screenshots_match():
         expect_same_lines(stable(want), stable(got),
                           f"book/images/{image} shows other text than the kernel does now "
                           "(numbers aside): run make screenshots and commit the images")
+
+
+@pytest.mark.title("chapter 5's misuse messages give the caller's address its screenshot shows")
+def test_chapter5_caller_matches_screenshot():
+    with open(os.path.join(IMAGES, "step05-malloc.txt")) as f:
+        shown = set(re.findall(r"[Cc]alled from (0x[0-9a-f]+)", f.read()))
+    with open(os.path.join(TOP, "book", "chapters", "05-malloc.md")) as f:
+        written = set(re.findall(r"[Cc]alled from (0x[0-9a-f]+)", f.read()))
+    expect(len(shown) == 1 and written == shown,
+           f"chapter 5 says 'Called from' {sorted(written)}, its screenshot (book/images/"
+           f"step05-malloc.txt) {sorted(shown)}: they must agree (chapter 5 says the "
+           "addresses are the screenshot's)")
