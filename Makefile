@@ -14,7 +14,8 @@
 #   make carry             in a student tree: copy each exercise's solution from its own
 #                          step into the later steps' copies (grade, test, run, debug
 #                          and bochs do it first)
-#   make screenshots       the book's screenshots, from real runs
+#   make screenshots       the book's screenshots, from real runs, each with its text (a
+#                          test compares them with a new run: redo after changing what they show)
 #   make bench [QUICK=1] [RUNS=n] [OUT=dir] [ARGS=...]
 #                          each step against the floor: boot times, builds, sizes, lines,
 #                          the heap, step06 in the book's page in a browser;
