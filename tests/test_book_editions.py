@@ -217,3 +217,24 @@ def test_edition_filter():
     expect(result.returncode != 0 and "step02-scroll" in result.stderr
            and "The invariant to keep." in result.stderr,
            f"student text without its invariant was accepted:\n{result.stderr}")
+
+
+@pytest.mark.title("in the student's edition a listing of an exercise's region shows its stub, "
+                   "even built from the reference")
+def test_listing_shows_stub():
+    source = '```{.c include="step02-vga/vga.c" function="scroll"}\n```\n'
+    shown = {}
+    for edition in ("student", "reference"):
+        result = subprocess.run(["pandoc", "--lua-filter", os.path.join(TOP, "book", "filters",
+                                                                         "include.lua"),
+                                 "-t", "plain"], input=source, stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT, text=True,
+                                env=dict(os.environ, BOOK_ROOT=TOP, BOOK_EDITION=edition))
+        expect(result.returncode == 0, f"pandoc failed:\n{result.stdout}")
+        shown[edition] = result.stdout
+    if exercises.is_student_tree():
+        pytest.skip("a student tree has only the stubs")
+    expect("VGA_ROWS - 1" not in shown["student"] and "row = 0;" in shown["student"],
+           f"the student's edition lists scroll as:\n{shown['student']}")
+    expect("VGA_ROWS - 1" in shown["reference"] and "row = 0;" not in shown["reference"],
+           f"the reference edition lists scroll as:\n{shown['reference']}")
