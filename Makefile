@@ -14,12 +14,15 @@
 #   make carry             in a student tree: copy each exercise's solution from its own
 #                          step into the later steps' copies (grade, test, run, debug
 #                          and bochs do it first)
-#   make screenshots       the book's screenshots, from real runs
+#   make screenshots       the book's screenshots, from real runs, each with its text (a
+#                          test compares them with a new run: redo after changing what they show)
 #   make bench [QUICK=1] [RUNS=n] [OUT=dir] [ARGS=...]
 #                          each step against the floor: boot times, builds, sizes, lines,
 #                          the heap, step06 in the book's page in a browser;
 #                          one table, bench/results.md and results.svg
 #   make book              the book: book/out/html/, book/out/book.pdf, book/out/book.epub
+#                          the teacher's edition here, the student's in a student tree
+#                          (EDITION=student or reference: either one by hand)
 #   make fresh             make run and make test as a new learner: on a brand-new Debian
 #                          root with only git, make and sudo, from a clone of HEAD
 #   make clean
@@ -47,7 +50,7 @@ test:
 
 book:
 	@tools/need book
-	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)")
+	@python3 book/build.py $(if $(BOOK_OUT),--out "$(BOOK_OUT)") $(if $(EDITION),--edition $(EDITION))
 
 grade:
 	@tools/need test

@@ -15,7 +15,14 @@ build/os.img (make -C stepNN-* all), installs v86 from npm as pinned by
 package-lock.json (npm ci), and writes the emulator, Debian's BIOS files and
 each image into html/machine/ as script files, which a page opened from disk
 can load. The PDF and the EPUB say where the live version is instead:
---live-url URL (or $BOOK_LIVE_URL), the website's address, when known."""
+--live-url URL (or $BOOK_LIVE_URL), the website's address, when known.
+
+Two editions (filters/edition.lua): where the steps hold the exercises'
+solutions (their EXERCISE markers), the reference edition, the teacher's,
+which prints them; in a student tree (tools/workshop), the student's
+edition, whose exercise sections teach the idea without the code.
+--edition (or $BOOK_EDITION) picks one by hand. --html-only and
+--no-machines make a quicker website only, for the tests."""
 
 import argparse
 import base64
@@ -34,9 +41,10 @@ BOOK = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(BOOK)
 TITLE = "Write an OS in six steps"
 FILTER = os.path.join(BOOK, "filters", "include.lua")
+EDITION_FILTER = os.path.join(BOOK, "filters", "edition.lua")
 MACHINE_FILTER = os.path.join(BOOK, "filters", "machine.lua")
 LINKS = os.path.join(BOOK, "filters", "links.lua")   # links between the website's pages
-COMMON = ["--from=markdown", "--lua-filter", FILTER, "--lua-filter", MACHINE_FILTER,
+COMMON = ["--from=markdown", "--lua-filter", EDITION_FILTER, "--lua-filter", FILTER, "--lua-filter", MACHINE_FILTER,
           "--highlight-style=tango", "--resource-path", BOOK, "--lua-filter", LINKS]
 # Debian's packages seabios and vgabios (tools/need book installs them).
 BIOS = "/usr/share/seabios/bios.bin"
@@ -65,8 +73,23 @@ def in_parallel(jobs):
             future.result()
 
 
+def edition():
+    """"reference" when a step's source holds a solution between EXERCISE
+    markers, else "student": tools/workshop replaces every one by its stub."""
+    marker = re.compile(rb"EXERCISE step\d\d-[a-z0-9-]+ BEGIN")
+    for path in glob.glob(os.path.join(TOP, "step*-*", "**", "*"), recursive=True):
+        if path.endswith((".c", ".h", ".asm")) and os.sep + "build" + os.sep not in path:
+            with open(path, "rb") as f:
+                if marker.search(f.read()):
+                    return "reference"
+    return "student"
+
+
+EDITION = "reference"     # main() sets it
+
+
 def pandoc(*args):
-    env = dict(os.environ, BOOK_ROOT=TOP)
+    env = dict(os.environ, BOOK_ROOT=TOP, BOOK_EDITION=EDITION)
     result = subprocess.run(["pandoc", *args], cwd=BOOK, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     if result.returncode != 0:
@@ -213,12 +236,12 @@ def nav(items, index, tmp):
     return path
 
 
-def build_html(items, out, tmp, images=None):
+def build_html(items, out, tmp, images=None, notes=None):
     os.makedirs(out, exist_ok=True)
     for sub in ("images", "diagrams"):
         shutil.copytree(os.path.join(BOOK, sub), os.path.join(out, sub), dirs_exist_ok=True)
     shutil.copy(os.path.join(BOOK, "book.css"), out)
-    steps = machines(items)
+    steps = {} if notes else machines(items)
     if steps:
         build_machines(steps, out, images)
     script = os.path.join(tmp, "machine-script.html")
@@ -236,7 +259,7 @@ def build_html(items, out, tmp, images=None):
                       "--css=book.css", "--metadata", f"pagetitle={heading} - {TITLE}",
                       "--include-in-header", header,
                       "--include-before-body", bar, "--include-after-body", bar, *after,
-                      "--output", os.path.join(out, name + ".html"), path])
+                      *(notes or []), "--output", os.path.join(out, name + ".html"), path])
     in_parallel([lambda args=args: pandoc(*args) for args in pages])
     contents = os.path.join(tmp, "index.md")
     with open(contents, "w") as f:
@@ -292,7 +315,16 @@ def main():
     parser.add_argument("--out", default=os.path.join(BOOK, "out"))
     parser.add_argument("--live-url", default=os.environ.get("BOOK_LIVE_URL", ""),
                         help="the website's address, for the PDF's and the EPUB's links to it")
+    parser.add_argument("--edition", choices=("student", "reference"),
+                        default=os.environ.get("BOOK_EDITION") or None,
+                        help="the student's or the teacher's; by default, the student's in a "
+                             "student tree")
+    parser.add_argument("--html-only", action="store_true", help="the website only")
+    parser.add_argument("--no-machines", action="store_true",
+                        help="a note where each live machine would be, as in print")
     args = parser.parse_args()
+    global EDITION
+    EDITION = args.edition or edition()
     out = os.path.abspath(args.out)
     items = chapters()
     notes = note_metadata(machines(items), args.live_url)
@@ -300,11 +332,17 @@ def main():
         html_dir = os.path.join(out, "html")
         shutil.rmtree(html_dir, ignore_errors=True)
         # The website, the EPUB and the PDF are made side by side.
-        in_parallel([lambda: build_html(items, html_dir, tmp),
-                     lambda: build_epub(items, out, notes),
-                     lambda: build_print(items, out, tmp, notes)])
-    print(f"built {out}/html/ ({len(items)} chapters), {out}/book.pdf (from "
-          f"{out}/print/book.html), {out}/book.epub")
+        jobs = [lambda: build_html(items, html_dir, tmp, notes=notes if args.no_machines else None)]
+        if not args.html_only:
+            jobs += [lambda: build_epub(items, out, notes),
+                     lambda: build_print(items, out, tmp, notes)]
+        in_parallel(jobs)
+    made = f"{out}/html/ ({len(items)} chapters)"
+    if not args.html_only:
+        made += f", {out}/book.pdf (from {out}/print/book.html), {out}/book.epub"
+    whose = ("the student's edition: no solutions" if EDITION == "student"
+             else "the reference edition, the teacher's: it prints every solution")
+    print(f"built {made}; {whose}")
 
 
 if __name__ == "__main__":

@@ -219,6 +219,19 @@ def markdown(step):
     return "\n".join(out)
 
 
+def is_student_tree(top=None):
+    """True where no step's source holds a solution between EXERCISE markers:
+    a tree made by tools/workshop (book/build.py tells the editions apart
+    the same way)."""
+    top = top or os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    for path in glob.glob(os.path.join(top, "step*-*", "**", "*"), recursive=True):
+        if path.endswith((".c", ".h", ".asm")) and "/build/" not in path:
+            with open(path, errors="replace") as f:
+                if re.search(r"EXERCISE step\d\d-[a-z0-9-]+ BEGIN", f.read()):
+                    return False
+    return True
+
+
 def marked_in(eid):
     """The files of the exercise's own step that hold its region."""
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))

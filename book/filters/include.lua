@@ -42,20 +42,25 @@ local function read_lines(path)
   return lines
 end
 
+-- The student's edition (edition.lua) shows the stubs, never a solution.
+local STUDENT = os.getenv("BOOK_EDITION") == "student"
+
 -- The lines first..last without the workshop's exercise markers: a region's
 -- BEGIN line, and its STUB comment through its END line, go; the solution
--- stays. Returns the text, and whether anything was cut.
+-- stays. In the student's edition it is the other way round: the solution
+-- goes, and the stub between the STUB and END lines stays. Returns the text,
+-- and whether anything was cut.
 local function without_markers(lines, first, last)
-  local kept, skipping, cut = {}, false, false
+  local kept, state, cut = {}, "code", false
   for i = first, last do
     local line = lines[i]
     if line:match("EXERCISE step%d%d%-[%w%-]+ BEGIN") then
-      cut = true
+      state, cut = "solution", true
     elseif line:match("EXERCISE step%d%d%-[%w%-]+ STUB") then
-      skipping, cut = true, true
-    elseif skipping then
-      if line:match("EXERCISE step%d%d%-[%w%-]+ END") then skipping = false end
-    else
+      state, cut = "stub", true
+    elseif line:match("EXERCISE step%d%d%-[%w%-]+ END") and state == "stub" then
+      state = "code"
+    elseif state == "code" or (state == "solution") ~= STUDENT then
       kept[#kept + 1] = line
     end
   end
