@@ -133,7 +133,8 @@ def command(machine, line, wait_for=None, timeout=10):
     or for wait_for (a crash's last line); return the new serial text. The
     kernel answers at once: idle in hlt for 2 s with nothing printed is a hang."""
     before = machine.serial()
-    machine.type(line + "\n")
+    machine.type_echoed(line, machine.serial)
+    machine.type("\n")
 
     def answered():
         new = machine.serial()[len(before):]
