@@ -68,7 +68,7 @@ EXERCISES = [
     ("step04-ticks", "print the ticks since boot, the seconds they make, and the keys dropped",
      ("04-keyboard", "The timer"),
      [("step04", "timer ticks"), ("step04", "flood")]),
-    ("step04-crash-registers", "show the error code, every register, and CR2 for a page fault",
+    ("step04-crash-registers", "show the error code and every register, the stack pointer too",
      ("04-keyboard", "The crash screen"),
      [("step04", "the crash screen names")]),
     ("step05-coalesce", "merge the freed block with a free block before it, after it, "
