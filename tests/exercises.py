@@ -85,7 +85,7 @@ EXERCISES = [
     ("step05-memmap", "pick the largest usable region above the kernel and 1 MiB, "
      "below 4 GiB",
      ("05-malloc", "The heap's region"),
-     [("step05", "follows the RAM")]),
+     [("step05", "follow the RAM")]),
     ("step06-brk", "move the end of the program's heap, mapping or unmapping whole pages",
      ("06-syscalls", "The system calls"),
      [("step06", "user program 'memory'"), ("step06", "musl program 'mallocs'")]),
