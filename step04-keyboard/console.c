@@ -51,7 +51,7 @@ static void read_line(char *line)
     }
 }
 
-/* Four ways to make the CPU raise an exception on purpose. */
+/* Three ways to make the CPU raise an exception on purpose. */
 static void crash(char *how)
 {
     if (!strcmp(how, "") || !strcmp(how, "div")) {
@@ -63,18 +63,8 @@ static void crash(char *how)
         __asm__ volatile("ud2");            /* an instruction defined to be invalid */
     } else if (!strcmp(how, "gp")) {
         __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
-    } else if (!strcmp(how, "pf")) {
-        /* Turn on paging with only the first 4 MiB mapped (one large page,
-           Intel SDM 3A, 4.3), then read far above it. */
-        static uint32_t directory[1024] __attribute__((aligned(4096)));
-        directory[0] = 0x83;                /* present, writable, 4 MiB page */
-        __asm__ volatile("mov %0, %%cr3\n\t"
-                         "mov %%cr4, %%eax\n\t or $0x10, %%eax\n\t mov %%eax, %%cr4\n\t"
-                         "mov %%cr0, %%eax\n\t or $0x80000000, %%eax\n\t mov %%eax, %%cr0"
-                         : : "r"(directory) : "eax", "memory");
-        kprintf("%d\n", *(volatile int *)0xC0001000);
     } else {
-        kprintf("crash: unknown kind '%s'; try div, ud, gp or pf\n", how);
+        kprintf("crash: unknown kind '%s'; try div, ud or gp\n", how);
     }
 }
 
@@ -129,7 +119,7 @@ static const struct command {
     { "ticks", "timer ticks since boot (" NUMBER(TIMER_HZ) " a second)", ticks },
     { "sleep N", "wait N seconds; keys typed meanwhile wait in the buffer", sleep },
     { "clear", "clear the screen", clear },
-    { "crash [how]", "raise an exception: div (default), ud, gp, pf", crash },
+    { "crash [how]", "raise an exception: div (default), ud, gp", crash },
 };
 
 static void help(char *arg)
@@ -153,7 +143,7 @@ static void run(char *line)
     while (*arg && *arg != ' ')
         arg++;
     if (*arg)
-        *arg++ = 0;             /* split "crash pf" into "crash" and "pf" */
+        *arg++ = 0;             /* split "crash gp" into "crash" and "gp" */
 
     for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (named(commands[i].usage, line)) {

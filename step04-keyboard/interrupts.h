@@ -14,8 +14,7 @@ struct regs {
 };
 
 /* Vectors 0-31 are the CPU's exceptions (Intel SDM 3A, table 6-1). */
-#define EXCEPTIONS        32
-#define VECTOR_PAGE_FAULT 14
+#define EXCEPTIONS 32
 
 typedef void (*irq_handler)(struct regs *r);
 

@@ -1,4 +1,5 @@
-/* kmain.c - find the RAM, put the heap in it, check it; then the console. */
+/* kmain.c - find the RAM and share it between the heap and the page
+ * allocator; turn on paging; check the heap; then the console. */
 #include <stdint.h>
 #include "console.h"
 #include "gdt.h"
@@ -7,22 +8,37 @@
 #include "keyboard.h"
 #include "kprintf.h"
 #include "memmap.h"
+#include "pages.h"
+#include "paging.h"
 #include "pic.h"
 #include "selftest.h"
 #include "serial.h"
 #include "timer.h"
 #include "vga.h"
 
-static void heap_setup(void)
+#define HEAP_SIZE (4u << 20)    /* the kernel needs little; the rest is pages */
+
+static void memory_setup(void)
 {
     uintptr_t start;
     size_t size;
     memmap_print();
     if (!memmap_heap_region(&start, &size))
-        panic("no usable RAM above 1 MiB for the heap in the BIOS memory map");
-    heap_init((void *)start, size);
-    kprintf("heap: %u KiB at 0x%08x-0x%08x, the largest usable region\n",
-            (unsigned)(size >> 10), (unsigned)start, (unsigned)(start + size - 1));
+        panic("no usable RAM above 1 MiB in the BIOS memory map");
+    size_t room = start < KERNEL_END ? KERNEL_END - start : 0;
+    if (size > room)
+        size = room;                    /* what the kernel maps one to one */
+    if (size < 2 * HEAP_SIZE)
+        panic("only %u KiB of RAM above 1 MiB to map; this kernel needs %u KiB",
+              (unsigned)(size >> 10), 2 * HEAP_SIZE >> 10);
+    heap_init((void *)start, HEAP_SIZE);
+    pages_init(start + HEAP_SIZE, size - HEAP_SIZE);
+    kprintf("heap: %u KiB at 0x%08x-0x%08x; pages: 0x%08x-0x%08x\n", HEAP_SIZE >> 10,
+            (unsigned)start, (unsigned)(start + HEAP_SIZE - 1),
+            (unsigned)(start + HEAP_SIZE), (unsigned)(start + size - 1));
+    paging_init(start + size);
+    kprintf("paging on: 0x00000000-0x%08x one to one, ring 0 only; %u pages free\n",
+            (unsigned)(PGROUNDUP(start + size) - 1), (unsigned)pages_free());
     heap_selftest(0);
 }
 
@@ -38,9 +54,9 @@ void kmain(void)
     vga_set_colour(VGA_WHITE, VGA_BLUE);
     vga_clear();
     vga_set_colour(VGA_YELLOW, VGA_BLUE);
-    kprintf("step05: a kernel heap, in the RAM the BIOS reports\n");
+    kprintf("step05: memory: the BIOS map, pages, paging and a heap\n");
     vga_set_colour(VGA_WHITE, VGA_BLUE);
-    heap_setup();
+    memory_setup();
     interrupts_on();
     kprintf("Type help and press Enter.\n\n");
 

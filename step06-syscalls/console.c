@@ -66,7 +66,7 @@ static void crash(char *how)
     } else if (!strcmp(how, "gp")) {
         __asm__ volatile("mov %0, %%ds" : : "r"(GDT_END));  /* past the end of the GDT */
     } else if (!strcmp(how, "pf")) {
-        /* Paging is on (paging.c), and nothing is mapped above USER_END. */
+        /* Paging is on (paging.c), and nothing is mapped at 3 GiB. */
         kprintf("%d\n", *(volatile int *)0xC0001000);
     } else {
         kprintf("crash: unknown kind '%s'; try div, ud, gp or pf\n", how);

@@ -24,7 +24,7 @@ const char *exception_name(uint32_t vector)
 
 _Noreturn void crash_screen(struct regs *r)
 {
-    uint32_t cr2;
+    uint32_t cr2;               /* first: a fault in what follows would replace it */
     __asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
     /* No ring change: the CPU pushed no ESP, so the interrupted code's
        stack pointer is just above the EFLAGS it pushed. */
@@ -40,13 +40,14 @@ _Noreturn void crash_screen(struct regs *r)
             r->eax, r->ebx, r->ecx, r->edx);
     kprintf("  esi 0x%08x   edi 0x%08x   ebp 0x%08x   esp 0x%08x\n",
             r->esi, r->edi, r->ebp, esp);
+    /* EXERCISE step04-crash-registers STUB
+    (void)esp;
+       EXERCISE step04-crash-registers END */
+    /* CR2 holds the address whose translation failed; the error code's
+       bits say how (Intel SDM 3A, 4.7). */
     if (r->vector == VECTOR_PAGE_FAULT)
         kprintf("  cr2 0x%08x: the address of a %s, page %s\n", cr2,
                 r->error & 2 ? "write" : "read", r->error & 1 ? "protected" : "not present");
-    /* EXERCISE step04-crash-registers STUB
-    (void)esp;
-    (void)cr2;
-       EXERCISE step04-crash-registers END */
     kprintf("\nThe kernel has stopped.\n");
     for (;;)
         __asm__ volatile("cli; hlt");

@@ -16,7 +16,7 @@
 #include "timer.h"
 #include "vga.h"
 
-#define HEAP_SIZE (4u << 20)    /* the kernel needs little; programs get the rest */
+#define HEAP_SIZE (4u << 20)    /* the kernel needs little; the rest is pages */
 
 static void memory_setup(void)
 {
@@ -24,18 +24,22 @@ static void memory_setup(void)
     size_t size;
     memmap_print();
     if (!memmap_heap_region(&start, &size))
-        panic("no usable RAM above 1 MiB for the heap in the BIOS memory map");
-    if (start + size > KERNEL_END)
-        size = KERNEL_END - start;      /* what the kernel maps one to one */
+        panic("no usable RAM above 1 MiB in the BIOS memory map");
+    size_t room = start < KERNEL_END ? KERNEL_END - start : 0;
+    if (size > room)
+        size = room;                    /* what the kernel maps one to one */
     if (size < 2 * HEAP_SIZE)
-        panic("only %u KiB of RAM above 1 MiB; step06 needs %u KiB",
+        panic("only %u KiB of RAM above 1 MiB to map; this kernel needs %u KiB",
               (unsigned)(size >> 10), 2 * HEAP_SIZE >> 10);
     heap_init((void *)start, HEAP_SIZE);
     pages_init(start + HEAP_SIZE, size - HEAP_SIZE);
-    kprintf("heap: %u KiB at 0x%08x; pages for programs: %u KiB\n", HEAP_SIZE >> 10,
-            (unsigned)start, (unsigned)(pages_free() * PAGE_SIZE >> 10));
+    kprintf("heap: %u KiB at 0x%08x-0x%08x; pages: 0x%08x-0x%08x\n", HEAP_SIZE >> 10,
+            (unsigned)start, (unsigned)(start + HEAP_SIZE - 1),
+            (unsigned)(start + HEAP_SIZE), (unsigned)(start + size - 1));
+    paging_init(start + size);
+    kprintf("paging on: 0x00000000-0x%08x one to one, ring 0 only; %u pages free\n",
+            (unsigned)(PGROUNDUP(start + size) - 1), (unsigned)pages_free());
     heap_selftest(0);
-    paging_init();
 }
 
 void kmain(void)

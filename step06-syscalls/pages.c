@@ -1,10 +1,10 @@
 /* pages.c - a free list of 4 KiB physical pages.
  *
- * Paging maps memory a page at a time, so user programs and page tables
- * take whole, aligned pages. Each free page holds a pointer to the next
- * one, so the list costs no memory of its own. The kernel reaches every
- * page at its physical address, because paging.c maps the kernel's part
- * of memory one to one.
+ * Paging maps memory a page at a time, so page tables, and whatever they
+ * map, take whole, aligned pages. Each free page holds a pointer to the
+ * next one, so the list costs no memory of its own. The kernel reaches
+ * every page at its physical address, because paging.c maps the kernel's
+ * part of memory one to one.
  */
 #include "kprintf.h"
 #include "pages.h"
@@ -33,7 +33,7 @@ void *page_alloc(void)
         return NULL;
     free_list = page->next;
     free_count--;
-    memset(page, 0, PAGE_SIZE);     /* no program may see another's data */
+    memset(page, 0, PAGE_SIZE);     /* no stale entries, and no one's old data */
     return page;
 }
 

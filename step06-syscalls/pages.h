@@ -1,4 +1,4 @@
-/* pages.h - physical memory in 4 KiB pages, for page tables and user programs. */
+/* pages.h - physical memory handed out in whole 4 KiB pages. */
 #ifndef PAGES_H
 #define PAGES_H
 

@@ -1,11 +1,14 @@
-/* paging.c - page tables: the kernel mapped one to one for ring 0 only,
- * and the user program's pages.
+/* paging.c - page tables: the kernel's memory mapped one to one, for
+ * ring 0 only, and the user program's pages.
  *
  * A 32-bit virtual address is split 10/10/12: the page directory entry,
  * the page table entry, the offset in the 4 KiB page (Intel SDM 3A, 4.3).
- * The kernel's part uses 4 MiB pages, which need no page table (CR4.PSE).
- * An entry's U/S bit decides whether ring 3 may touch the page at all; its
- * R/W bit whether ring 3 may write (SDM 3A, 4.6).
+ * The directory and each table are one page of 1024 four-byte entries; an
+ * entry holds a page's physical address and, in its low 12 bits, what may
+ * be done there. The CPU caches translations in its TLB, so a changed
+ * entry must be flushed from it (SDM 3A, 4.10). An entry's U/S bit
+ * decides whether ring 3 may touch the page at all; its R/W bit whether
+ * ring 3 may write (SDM 3A, 4.6).
  */
 #include "errno.h"
 #include "kprintf.h"
@@ -16,11 +19,9 @@
 #define PRESENT   0x001
 #define WRITABLE  0x002
 #define USER      0x004
-#define LARGE     0x080         /* a 4 MiB page, in a directory entry */
 
 #define CR0_WP    0x00010000u   /* ring 0 obeys R/W too */
 #define CR0_PG    0x80000000u
-#define CR4_PSE   0x00000010u
 
 static uint32_t directory[1024] __attribute__((aligned(PAGE_SIZE)));
 
@@ -31,18 +32,6 @@ static void flush_tlb(void)
 {
     /* Reloading CR3 drops every cached translation (SDM 3A, 4.10.4.1). */
     __asm__ volatile("mov %0, %%cr3" : : "r"(directory) : "memory");
-}
-
-void paging_init(void)
-{
-    for (uint32_t va = 0; va < KERNEL_END; va += 0x400000)
-        directory[dir_index(va)] = va | PRESENT | WRITABLE | LARGE;     /* no USER */
-    uint32_t cr0, cr4;
-    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-    __asm__ volatile("mov %0, %%cr4" : : "r"(cr4 | CR4_PSE));
-    flush_tlb();
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | CR0_WP) : "memory");
 }
 
 /* The page table entry for va, or NULL if va has no page table yet (and
@@ -56,11 +45,26 @@ static uint32_t *entry(uint32_t va, int create)
         uint32_t *table = page_alloc();
         if (!table)
             return NULL;
-        /* Write permission is decided page by page, in the table. */
+        /* Both levels must allow an access; what is allowed is decided
+           page by page, in the table. */
         *pde = (uint32_t)table | PRESENT | WRITABLE | USER;
     }
     uint32_t *table = (uint32_t *)PGROUNDDOWN(*pde);
     return &table[table_index(va)];
+}
+
+void paging_init(uint32_t end)
+{
+    for (uint32_t a = 0; a < PGROUNDUP(end); a += PAGE_SIZE) {
+        uint32_t *pte = entry(a, 1);
+        if (!pte)
+            panic("no page left for the kernel's page tables");
+        *pte = a | PRESENT | WRITABLE;      /* virtual a is physical a; no USER */
+    }
+    flush_tlb();                /* CR3: where the directory is */
+    uint32_t cr0;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" : : "r"(cr0 | CR0_PG | CR0_WP) : "memory");
 }
 
 void *paging_map_user(uint32_t va, int writable)

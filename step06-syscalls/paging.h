@@ -17,7 +17,8 @@
 #define USER_END   0xC0000000u
 #define MMAP_START 0x40000000u
 
-void paging_init(void);
+/* Map the physical addresses below end one to one, then turn paging on. */
+void paging_init(uint32_t end);
 
 /* Map a fresh zeroed page at the user address va. Returns the page's
    physical address, through which the kernel can fill it, or 0 when

@@ -68,7 +68,7 @@ EXERCISES = [
     ("step04-ticks", "print the ticks since boot, the seconds they make, and the keys dropped",
      ("04-keyboard", "The timer"),
      [("step04", "timer ticks"), ("step04", "flood")]),
-    ("step04-crash-registers", "show the error code, every register, and CR2 for a page fault",
+    ("step04-crash-registers", "show the error code and every register, the stack pointer too",
      ("04-keyboard", "The crash screen"),
      [("step04", "the crash screen names")]),
     ("step05-coalesce", "merge the freed block with a free block before it, after it, "
@@ -85,7 +85,7 @@ EXERCISES = [
     ("step05-memmap", "pick the largest usable region above the kernel and 1 MiB, "
      "below 4 GiB",
      ("05-malloc", "The heap's region"),
-     [("step05", "follows the RAM")]),
+     [("step05", "follow the RAM")]),
     ("step06-brk", "move the end of the program's heap, mapping or unmapping whole pages",
      ("06-syscalls", "The system calls"),
      [("step06", "user program 'memory'"), ("step06", "musl program 'mallocs'")]),

@@ -184,7 +184,7 @@ def console_errors(driver):
 # What each chapter's "Try it" asks the reader to type in its machine, and
 # what the screen then shows.
 TRIES = {
-    "04": [("crash pf", r"KERNEL PANIC: page fault \(exception 14\)")],
+    "04": [("crash gp", r"KERNEL PANIC: general protection \(exception 13\)")],
     "05": [("meminfo", r"free +\d+ bytes in \d+ blocks?, the largest \d+")],
 }
 
@@ -235,7 +235,7 @@ def check_served(driver, folder):
 
 
 @pytest.mark.title("the live machines in Chromium: each step's chapter, opened from disk, boots its "
-                   "step to 'stepNN: ready'; its Try it commands work (crash pf, meminfo, hello, "
+                   "step to 'stepNN: ready'; its Try it commands work (crash gp, meminfo, hello, "
                    "trace hello); keys go to the focused screen only; Reset; served over HTTP too")
 def test_live_machines(book):
     folder = os.path.join(book, "html")

@@ -1,5 +1,6 @@
-"""step05-malloc: the BIOS memory map, the heap's self-test, and the heap
-commands typed on the console: meminfo, alloc, free, fill and oom."""
+"""step05-malloc: the BIOS memory map, paging on at the ready line, a page
+fault's crash screen, the heap's self-test, and the heap commands typed on
+the console: meminfo, alloc, free, fill and oom."""
 
 import os
 import re
@@ -75,13 +76,44 @@ def test_selftest_nonce(machine):
            f"selftest {nonce} did not pass all {at_boot.group(1)} checks: {out!r}", machine)
 
 
+KERNEL_END = 0x08000000    # the kernel maps at most the first 128 MiB
+
+
+@pytest.mark.title("paging is on at the ready line: CR0.PG set, the RAM mapped one to one")
+def test_paging_on(shared_machine):
+    machine = shared_machine
+    cr0 = machine.registers()["CR0"]
+    expect(cr0 & 0x80000000, f"CR0 is {cr0:#010x} at the prompt: PG (bit 31) is clear, "
+           "so paging is off", machine)
+    out = machine.serial()
+    pages = re.search(r"pages: 0x([0-9a-f]{8})-0x([0-9a-f]{8})", out)
+    mapped = re.search(r"paging on: 0x00000000-0x([0-9a-f]{8}) one to one", out)
+    expect(pages and mapped, "no 'pages: ...' and 'paging on: ...' lines on serial", machine)
+    expect(int(mapped.group(1), 16) >= int(pages.group(2), 16),
+           f"the pages end at {pages.group(2)}, above the mapped memory's end "
+           f"{mapped.group(1)}", machine)
+
+
+@pytest.mark.title("crash pf: a page fault, with CR2 naming the address read")
+def test_crash_page_fault(machine):
+    command(machine, "crash pf", wait_for="The kernel has stopped.")
+    serial = machine.serial()
+    expect("KERNEL PANIC: page fault (exception 14)" in serial,
+           "serial lacks 'KERNEL PANIC: page fault (exception 14)'", machine)
+    detail = "cr2 0xc0001000: the address of a read, page not present"
+    expect(detail in serial, f"the crash report lacks {detail!r}", machine)
+    expect(machine.screen().find(detail), f"the crash screen lacks {detail!r}", machine)
+
+
 def heap_for(memory):
-    """The heap's first and last byte with -m memory, and those of the largest
-    usable piece of the BIOS memory map between 1 MiB and 4 GiB."""
+    """The heap's first byte and the pages' last with -m memory, and the first
+    and last byte of the largest usable piece of the BIOS memory map between
+    1 MiB and 4 GiB."""
     with boot("step05", memory=memory) as machine:
         out = machine.serial()
-        heap = re.search(r"heap: (\d+) KiB at 0x([0-9a-f]{8})-0x([0-9a-f]{8})", out)
-        expect(heap, "no 'heap: N KiB at ...' line", machine)
+        heap = re.search(r"heap: (\d+) KiB at 0x([0-9a-f]{8})-0x[0-9a-f]{8}; "
+                         r"pages: 0x[0-9a-f]{8}-0x([0-9a-f]{8})", out)
+        expect(heap, "no 'heap: N KiB at ...; pages: ...' line", machine)
         pieces = []
         for a, b, kind in re.findall(r"BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] "
                                      r"(\w+)", out):
@@ -93,18 +125,21 @@ def heap_for(memory):
         return (int(heap.group(2), 16), int(heap.group(3), 16)), (start, last)
 
 
-@pytest.mark.title("the heap's size follows the RAM QEMU is given (-m 64M, 256M, and 8G, "
+@pytest.mark.title("the heap and pages follow the RAM QEMU is given (-m 64M, 256M, and 8G, "
                    "whose largest region lies above 4 GiB)")
 def test_heap_follows_ram(built):
     built("step05")
     for memory in ("64M", "256M", "8G"):
         (start, last), best = heap_for(memory)
         # The largest usable piece between 1 MiB and 4 GiB (the kernel sits below
-        # 1 MiB): a 32-bit pointer reaches no higher.
-        if (start, last) != best:
-            raise Failure("wrong output", f"with -m {memory} the heap is {start:#x}-{last:#x}; "
-                          f"the largest usable piece of the memory map between 1 MiB and "
-                          f"4 GiB is {best[0]:#x}-{best[1]:#x}")
+        # 1 MiB): a 32-bit pointer reaches no higher. The kernel maps at most
+        # 128 MiB, so the pages end there.
+        want = (best[0], min(best[1], KERNEL_END - 1))
+        if (start, last) != want:
+            raise Failure("wrong output", f"with -m {memory} the heap and pages are "
+                          f"{start:#x}-{last:#x}; the largest usable piece of the memory "
+                          f"map between 1 MiB and 4 GiB is {best[0]:#x}-{best[1]:#x}, "
+                          f"so they should be {want[0]:#x}-{want[1]:#x}")
 
 
 @pytest.mark.title("meminfo before and after alloc and free: the figures add up, blocks merge back")

@@ -62,8 +62,7 @@ WRONG = {
         "the dropped keys not counted": [("keyboard_dropped());", "0);")],
     },
     "step04-crash-registers": {
-        "read and write swapped": [('r->error & 2 ? "write" : "read"',
-                                    'r->error & 2 ? "read" : "write"')],
+        "cs and eflags swapped": [("r->eip, r->cs, r->eflags", "r->eip, r->eflags, r->cs")],
         "the error code left out": [('    kprintf("  error code 0x%08x\\n", r->error);\n', "")],
     },
     "step05-coalesce": {
