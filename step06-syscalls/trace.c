@@ -26,6 +26,7 @@ static const char *error_name(int32_t e)
     case EINVAL: return "EINVAL (Invalid argument)";
     case ENOTTY: return "ENOTTY (Inappropriate ioctl for device)";
     case ENOSYS: return "ENOSYS (Function not implemented)";
+    case EOPNOTSUPP: return "EOPNOTSUPP (Operation not supported)";
     default: return "";
     }
 }
