@@ -167,6 +167,51 @@ def test_escape_stops_a_program(machine):
     console_answers(machine)
 
 
+@pytest.mark.title("Esc stops a program that waits for a line, before Enter")
+def test_escape_while_reading(machine):
+    machine.type("upper\n")
+    machine.wait_for("type a line: ", source="serial")
+    machine.type("abc")
+    machine.press("esc")
+    machine.wait_for("upper: stopped (Esc pressed)\r\n", source="serial")
+    console_answers(machine)
+
+
+@pytest.mark.title("Ctrl-D at the start of a line ends the input (read returns 0); "
+                   "elsewhere it types nothing")
+def test_ctrl_d(machine):
+    machine.type("upper\n")
+    machine.wait_for("type a line: ", source="serial")
+    machine.type("ab")
+    machine.press("ctrl", "d")
+    machine.type("c\n")
+    machine.wait_for("upper: exited with status 0", source="serial")
+    expect("ab\r\nABC\r\nupper: exited" in machine.serial().replace("abc", "ab"),
+           f"upper after 'ab', Ctrl-D, 'c': {machine.serial()[-200:]!r}", machine)
+    before = len(machine.serial())
+    machine.type("upper\n")
+    machine.wait_for("type a line: ", source="serial", count=2)
+    machine.press("ctrl", "d")
+    machine.wait_until(lambda: "upper: exited with status 0\r\n" in machine.serial()[before:],
+                       "upper to end at Ctrl-D with status 0 (read returned 0)", idle=2)
+    out = machine.serial()[before:]
+    expect("type a line: \r\nupper: exited with status 0" in out,
+           f"upper wrote something after Ctrl-D: {out!r}", machine)
+
+
+@pytest.mark.title("a command line holds 200 characters, and double quotes group words")
+def test_long_quoted_line(machine):
+    words = ('"two words"', '"a""b"', '""')
+    prefix = " ".join(("args",) + words) + " "
+    long = "y" * (200 - len(prefix))
+    # Three characters more than the line holds: they are not taken.
+    out, status = on_kernel(machine, "args", words + (long + "zzz",))
+    linux_out, linux_status = on_linux("args", ("two words", "ab", "", long))
+    expect(out == linux_out and status == linux_status == 4,
+           "a 200-character line with quotes: expected\n" +
+           line_report(linux_out.split("\n"), out.split("\n")), machine)
+
+
 ERRNO_NAMES = {"9": "EBADF", "12": "ENOMEM", "14": "EFAULT", "22": "EINVAL", "25": "ENOTTY",
                "38": "ENOSYS"}
 
