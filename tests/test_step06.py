@@ -264,6 +264,16 @@ def test_trace_errors(built):
     expect("write(1, NULL, 5) = -1 EFAULT (Bad address)" in out, f"{out!r}")
 
 
+@pytest.mark.title("trace shows a buffer as strace does: quoted, escaped, cut at 32 bytes "
+                   "with ...")
+def test_trace_strings(machine):
+    long = "x" * 40
+    out = command(machine, f'trace args "a\\b" {long}').replace("\r\n", "\n")
+    for line in ('write(1, "a\\\\b", 3) = 3\n', 'write(1, "\\n", 1) = 1\n',
+                 f'write(1, "{"x" * 32}"..., 40) = 40\n'):
+        expect(line in out, f"no {line!r} in the trace of args: {out!r}", machine)
+
+
 @pytest.mark.title("trace printf (musl): the same calls as qemu-i386 -strace, results alike "
                    "but for the thread id")
 def test_trace_musl(built):
