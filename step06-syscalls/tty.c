@@ -21,8 +21,10 @@ uint32_t tty_read(char *buf, uint32_t n, int wait)
         if (!wait)
             return 0;
         line_len = console_read_line(line, LINE_MAX, 1);
-        if (line_len < 0)
-            return line_len = line_used = 0;    /* Ctrl-D: read says 0, the end */
+        if (line_len < 0) {     /* Ctrl-D: this read says 0, the end */
+            line_len = line_used = 0;
+            return 0;
+        }
         line[line_len++] = '\n';
         line_used = 0;
         line_pid = current.pid;
