@@ -24,8 +24,9 @@ void process_run(const struct program *p, int argc, char **argv, int trace);
 
 /* A signal's action as rt_sigaction takes it (Linux's for i386). */
 struct sigaction {
-    uint32_t handler, flags, restorer, mask[2];
-};
+    uint32_t handler, flags, restorer;
+    uint64_t mask;
+} __attribute__((packed));
 
 /* The running program's state, for the system calls. */
 struct process {
@@ -33,7 +34,7 @@ struct process {
     int pid;
     int trace;
     struct sigaction actions[64];   /* kept for rt_sigaction; no signal is sent */
-    uint32_t blocked[2];        /* rt_sigprocmask's blocked signals */
+    uint64_t blocked;           /* rt_sigprocmask's blocked signals */
     uint32_t brk_start, brk;    /* the heap: from the end of the data up to brk */
     uint32_t mmap_next;         /* where mmap2 hands out pages next */
 };

@@ -10,7 +10,6 @@
 #include "pages.h"
 #include "paging.h"
 #include "process.h"
-#include "string.h"
 #include "syscall.h"
 
 /* uname(buf): struct new_utsname, six strings of 65 bytes. The sysname is
@@ -111,7 +110,7 @@ int32_t sys_rt_sigaction(const uint32_t *a)
         return -EINVAL;
     old = current.actions[sig - 1];
     if (act_va) {
-        act.mask[0] &= ~UNBLOCKABLE;
+        act.mask &= ~UNBLOCKABLE;
         current.actions[sig - 1] = act;
     }
     return old_va ? copyout(old_va, &old, sizeof old) : 0;
@@ -120,21 +119,17 @@ int32_t sys_rt_sigaction(const uint32_t *a)
 /* rt_sigprocmask(how, set, oldset, setsize): block, unblock or set. */
 int32_t sys_rt_sigprocmask(const uint32_t *a)
 {
-    uint32_t how = a[0], set_va = a[1], old_va = a[2], set[2], old[2];
+    uint32_t how = a[0], set_va = a[1], old_va = a[2];
+    uint64_t set, old = current.blocked;
     if (a[3] != SIGSET_SIZE)
         return -EINVAL;
-    memcpy(old, current.blocked, sizeof old);
-    if (set_va) {
-        if (copyin(set, set_va, sizeof set))
-            return -EFAULT;
-        if (how > 2)
-            return -EINVAL;
-        set[0] &= ~UNBLOCKABLE;
-        for (int i = 0; i < 2; i++)     /* SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK */
-            current.blocked[i] = how == 0 ? old[i] | set[i] : how == 1 ? old[i] & ~set[i]
-                                                                       : set[i];
-    }
-    return old_va ? copyout(old_va, old, sizeof old) : 0;
+    if (set_va && copyin(&set, set_va, sizeof set))
+        return -EFAULT;
+    if (set_va && how > 2)
+        return -EINVAL;
+    if (set_va)                 /* SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK */
+        current.blocked = (how == 0 ? old | set : how == 1 ? old & ~set : set) & ~UNBLOCKABLE;
+    return old_va ? copyout(old_va, &old, sizeof old) : 0;
 }
 
 /* prctl(option, ...): PR_GET_NAME gives the program's name (16 bytes),
@@ -150,12 +145,8 @@ int32_t sys_prctl(const uint32_t *a)
     }
     if (a[0] != 15)             /* PR_SET_NAME: up to 15 bytes must be readable */
         return -EINVAL;
-    for (uint32_t i = 0; i < 15; i++) {
-        const char *c = user_in(a[1] + i, 1);
-        if (!c)
-            return -EFAULT;
-        if (!*c)
-            break;
-    }
-    return 0;
+    const char *c = 0;
+    for (uint32_t i = 0; i < 15 && (c = user_in(a[1] + i, 1)) && *c; i++)
+        ;
+    return c ? 0 : -EFAULT;
 }
