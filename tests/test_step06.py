@@ -177,6 +177,17 @@ def test_escape_while_reading(machine):
     console_answers(machine)
 
 
+@pytest.mark.title("Esc stops a program in nanosleep")
+def test_escape_while_sleeping(machine):
+    machine.type("startup sleep\n")
+    time.sleep(0.5)
+    expect("startup: " not in machine.serial().split("startup sleep")[-1],
+           "startup sleep ended by itself", machine)
+    machine.press("esc")
+    machine.wait_for("startup: stopped (Esc pressed)\r\n", source="serial")
+    console_answers(machine)
+
+
 @pytest.mark.title("Ctrl-D at the start of a line ends the input (read returns 0); "
                    "elsewhere it types nothing")
 def test_ctrl_d(machine):
