@@ -7,8 +7,9 @@
  * Each argument is shown by its letter in the call's table entry: d a
  * number, x hex, p a pointer (NULL or 0x...), w a buffer the call reads
  * (its length is the next argument), r a buffer the call filled (its length
- * is the result); buffers as trace_string shows them. They are read only
- * after the same check the calls use.
+ * is the result), s a C string such as a path, shown whole; buffers and
+ * strings as trace_string shows them. They are read only after the same
+ * check the calls use.
  */
 #include "errno.h"
 #include "kprintf.h"
@@ -16,6 +17,8 @@
 #include "syscall.h"
 #include "trace.h"
 #include "vga.h"
+
+#define PATH_MAX 4096           /* strace shows a path whole, up to Linux's limit */
 
 static const char *error_name(int32_t e)
 {
@@ -91,6 +94,8 @@ static void argument(char how, const uint32_t *a, int i, int32_t result)
         kprintf(a[i] ? "0x%x" : "NULL", a[i]);
     else if (how == 'w')
         trace_string(a[i], a[i + 1], 32, 0);
+    else if (how == 's')
+        trace_string(a[i], PATH_MAX, PATH_MAX, 1);
     else if (result < 0)
         kprintf(a[i] ? "0x%x" : "NULL", a[i]);    /* nothing was read */
     else

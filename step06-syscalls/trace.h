@@ -16,7 +16,7 @@ void trace_call(const struct syscall *call, uint32_t number, const uint32_t *arg
    with C's escapes, at most max bytes and then ... if there are more. n
    bytes, or (cstring) up to a NUL; NULL, or the address in hex, if it
    cannot all be read. For write's buffer: trace_string(va, n, 32, 0);
-   for a path: trace_string(va, 4096, 4096, 1). */
+   for a path, the table's letter s: trace_string(va, 4096, 4096, 1). */
 void trace_string(uint32_t va, uint32_t n, uint32_t max, int cstring);
 
 /* The last line, after exit: +++ exited with N +++ */
