@@ -49,7 +49,7 @@ int console_read_line(char *line, int size, int program)
                 len--;
                 kprintf("\b \b");   /* back, blank the character, back again */
             }
-        } else if (len < size - 1 && (c >= ' ' || c == '\t')) {   /* not Ctrl-D */
+        } else if (len < size - 1 && (c >= ' ' || c == '\t')) {   /* no Ctrl keys */
             if (c == '\t')
                 c = ' ';
             line[len++] = c;

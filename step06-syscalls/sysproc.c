@@ -53,7 +53,7 @@ int32_t sys_getrandom(const uint32_t *a)
         return -EINVAL;
     uint32_t tsc_low, tsc_high;
     __asm__ volatile("rdtsc" : "=a"(tsc_low), "=d"(tsc_high));
-    state ^= tsc_low ^ tsc_high << 16;
+    state = (state ^ tsc_low ^ tsc_high << 16) | 1;    /* xorshift never leaves 0 */
     for (n = n > 0x7fffffff ? 0x7fffffff : n; done < n; done++) {
         uint8_t *p = user_out(va + done, 1);
         if (!p)
