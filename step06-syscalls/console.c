@@ -8,6 +8,7 @@
 #include "kprintf.h"
 #include "process.h"
 #include "selftest.h"
+#include "serial.h"
 #include "string.h"
 #include "timer.h"
 #include "vga.h"
@@ -47,7 +48,8 @@ int console_read_line(char *line, int size, int program)
         if (c == '\b') {
             if (len > 0) {
                 len--;
-                kprintf("\b \b");   /* back, blank the character, back again */
+                vga_erase();
+                serial_puts("\b \b");  /* a terminal on COM1: back, blank, back again */
             }
         } else if (len < size - 1 && (c >= ' ' || c == '\t')) {   /* no Ctrl keys */
             if (c == '\t')

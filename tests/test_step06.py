@@ -223,6 +223,21 @@ def test_long_quoted_line(machine):
            line_report(linux_out.split("\n"), out.split("\n")), machine)
 
 
+@pytest.mark.title("Backspace in a line longer than a row goes back up to the row above")
+def test_backspace_across_rows(machine):
+    # "> args " and 80 y: the line wraps after 73 y; 10 Backspaces take it
+    # back to 70, on the first row.
+    machine.type("args " + "y" * 80 + "\b" * 10)
+    machine.wait_for("\b \b" * 10, source="serial")      # the echo of all ten
+    lines = machine.screen().lines()
+    row = max(i for i, line in enumerate(lines) if line.startswith("> args "))
+    expect(lines[row].rstrip() == "> args " + "y" * 70 and not lines[row + 1].strip(),
+           f"after 10 Backspaces the line shows {lines[row]!r} / {lines[row + 1]!r}", machine)
+    machine.type("\n")
+    out = machine.wait_for("args: exited with status 1", source="serial")
+    expect("argv[1] = " + "y" * 70 + "\r\n" in out, f"args got {out[-300:]!r}", machine)
+
+
 ERRNO_NAMES = {"9": "EBADF", "12": "ENOMEM", "14": "EFAULT", "22": "EINVAL", "25": "ENOTTY",
                "38": "ENOSYS"}
 
