@@ -10,5 +10,6 @@
 #define EINVAL  22
 #define ENOTTY  25
 #define ENOSYS  38
+#define EOPNOTSUPP 95
 
 #endif

@@ -301,6 +301,26 @@ static const struct syscall table[] = {
     [243] = { "set_thread_area", sys_set_thread_area, "p", 'd' },
     [252] = { "exit_group", sys_exit, "d", 'd' },
     [258] = { "set_tid_address", sys_set_tid_address, "p", 'd' },
+    /* sysproc.c: the process, its limits, random bytes, signals */
+    [122] = { "uname", sys_uname, "p", 'd' },
+    [125] = { "mprotect", sys_mprotect, "pdx", 'd' },
+    [172] = { "prctl", sys_prctl, "dp", 'd' },
+    [174] = { "rt_sigaction", sys_rt_sigaction, "dppd", 'd' },
+    [175] = { "rt_sigprocmask", sys_rt_sigprocmask, "dppd", 'd' },
+    [191] = { "ugetrlimit", sys_ugetrlimit, "dp", 'd' },
+    [199] = { "getuid32", sys_getuid, "", 'd' },
+    [200] = { "getgid32", sys_getuid, "", 'd' },
+    [201] = { "geteuid32", sys_getuid, "", 'd' },
+    [202] = { "getegid32", sys_getuid, "", 'd' },
+    [311] = { "set_robust_list", sys_set_robust_list, "pd", 'd' },
+    [355] = { "getrandom", sys_getrandom, "pdx", 'd' },
+    /* systime.c: clocks and sleeping */
+    [78] = { "gettimeofday", sys_gettimeofday, "pp", 'd' },
+    [162] = { "nanosleep", sys_nanosleep, "pp", 'd' },
+    [265] = { "clock_gettime", sys_clock_gettime, "dp", 'd' },
+    [267] = { "clock_nanosleep", sys_clock_nanosleep, "dxpp", 'd' },
+    [403] = { "clock_gettime64", sys_clock_gettime64, "dp", 'd' },
+    [407] = { "clock_nanosleep_time64", sys_clock_nanosleep_time64, "dxpp", 'd' },
 };
 
 static const struct syscall *syscall_find(uint32_t number)

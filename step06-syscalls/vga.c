@@ -58,6 +58,18 @@ void vga_clear(void)
     move_cursor();
 }
 
+/* Blank the cell before the cursor and move there, across the start of a
+   row to the end of the row above: Backspace in a line longer than a row. */
+void vga_erase(void)
+{
+    if (col > 0)
+        col--;
+    else if (row > 0)
+        row--, col = VGA_COLS - 1;
+    VGA_TEXT[row * VGA_COLS + col] = cell(' ');
+    move_cursor();
+}
+
 /* Move every row up by one and blank the bottom row in the current colours. */
 static void scroll(void)
 {

@@ -19,6 +19,7 @@ void vga_set_colour(enum vga_colour fg, enum vga_colour bg);
 void vga_clear(void);
 void vga_putc(char c);
 void vga_puts(const char *s);
+void vga_erase(void);   /* Backspace, also from the start of a row */
 int vga_cursor(void);   /* the hardware cursor's cell, row * VGA_COLS + col */
 
 #endif
