@@ -113,6 +113,9 @@ class Machine:
             self.check_running(panic_ok)
             found = condition()
             if found:
+                # The kernel may have panicked just before it printed what
+                # was awaited, after check_running looked.
+                self.check_panic(panic_ok)
                 return found
             why = self.hang_watch.certain()
             if why:
@@ -141,10 +144,13 @@ class Machine:
         """(halted, interrupts enabled), or None where the emulator cannot tell."""
         return None
 
-    def check_running(self, panic_ok=False):
-        """Raise the right Failure if the kernel panicked or the machine stopped."""
+    def check_panic(self, panic_ok=False):
         if not panic_ok and PANIC_MARK in self.output():
             raise Failure("kernel panic", "the kernel panicked", self)
+
+    def check_running(self, panic_ok=False):
+        """Raise the right Failure if the kernel panicked or the machine stopped."""
+        self.check_panic(panic_ok)
         if not self.alive():
             self.stopped()
 
