@@ -5,12 +5,14 @@
 #include "crash.h"
 #include "elf.h"
 #include "gdt.h"
+#include "heap.h"
 #include "keyboard.h"
 #include "kprintf.h"
 #include "pages.h"
 #include "paging.h"
 #include "process.h"
 #include "string.h"
+#include "sysfile.h"
 #include "vga.h"
 
 #define STACK_PAGES 16          /* 64 KiB below USER_END */
@@ -32,14 +34,6 @@ static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 
 int user_enter(uint32_t eip, uint32_t esp);        /* usermode.asm */
 _Noreturn void user_return(int status);
-
-const struct program *program_find(const char *name)
-{
-    for (const struct program *p = programs; p->name; p++)
-        if (!strcmp(p->name, name))
-            return p;
-    return 0;
-}
 
 /* Push n bytes onto the new program's stack through the kernel's one-to-one
    view of its pages; returns the user address they landed at. */
@@ -83,21 +77,37 @@ static uint32_t build_stack(int argc, char **argv, const struct elf_image *image
     return sp;
 }
 
-void process_run(const struct program *p, int argc, char **argv, int trace)
+/* The whole file into the heap, for elf_load; 0 if it cannot be read. */
+static uint8_t *read_file(const struct fs_node *exe)
+{
+    uint8_t *file = kmalloc(exe->size);
+    if (file && fs_read(exe, 0, file, exe->size) != (int32_t)exe->size) {
+        kfree(file);
+        return 0;
+    }
+    return file;
+}
+
+void process_run(const struct fs_node *exe, int argc, char **argv, int trace)
 {
     struct elf_image image;
     uint8_t *stack[STACK_PAGES];
-    const char *error = elf_load(p->elf, p->size, &image);
+    const char *name = fs_basename(exe);
+    uint8_t *file = read_file(exe);
+    const char *error = file ? elf_load(file, exe->size, &image) : "cannot read the file";
+    kfree(file);
     for (int i = 0; i < STACK_PAGES && !error; i++)
         if (!(stack[i] = paging_map_user(USER_END - (i + 1) * PAGE_SIZE, 1)))
             error = "out of memory for the stack";
     if (error) {
-        kprintf("%s: cannot run: %s\n", p->name, error);
+        kprintf("%s: cannot run: %s\n", name, error);
         paging_clear_user();
         return;
     }
     static int last_pid;
-    current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
+    current = (struct process){ .name = name, .exe = exe, .pid = ++last_pid, .trace = trace,
+        .files = { { &fs_terminal, 0, O_RDONLY }, { &fs_terminal, 0, O_WRONLY },
+                   { &fs_terminal, 0, O_WRONLY } } };
     current.brk_start = current.brk = PGROUNDUP(image.end);
     current.mmap_next = MMAP_START;
     for (int entry = TLS_FIRST; entry <= TLS_LAST; entry++)
@@ -112,7 +122,8 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     if (vga_cursor() % VGA_COLS)
         kprintf("\n");          /* the status goes on a line of its own */
     if (status >= 0)
-        kprintf("%s: exited with status %d\n", p->name, status);
+        kprintf("%s: exited with status %d\n", name, status);
+    memset(current.files, 0, sizeof current.files);     /* close what it left open */
     paging_clear_user();
 }
 
