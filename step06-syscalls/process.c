@@ -35,6 +35,23 @@ static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 int user_enter(uint32_t eip, uint32_t esp);        /* usermode.asm */
 _Noreturn void user_return(int status);
 
+/* glibc's string functions use SSE2 (movd, pxor), which the CPU runs only
+   once the system says it saves the SSE registers (CR4.OSFXSR; Intel SDM
+   3A, 13.1.3). One program at a time, and a kernel built without them
+   (-mgeneral-regs-only): there is nothing to save. CPUID.1:EDX bit 25 says
+   whether the CPU has SSE at all. */
+static void sse_on(void)
+{
+    uint32_t a = 1, b, c, d, cr0, cr4;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    if (!(d & 1u << 25))
+        return;
+    __asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+    cr0 = (cr0 & ~4u) | 2;      /* EM off: no x87 emulation; MP on */
+    cr4 |= 3u << 9;             /* OSFXSR and OSXMMEXCPT */
+    __asm__ volatile("mov %0, %%cr0; mov %1, %%cr4" : : "r"(cr0), "r"(cr4));
+}
+
 /* Push n bytes onto the new program's stack through the kernel's one-to-one
    view of its pages; returns the user address they landed at. */
 static uint32_t push(uint32_t *sp, const void *data, uint32_t n, uint8_t **pages)
@@ -115,6 +132,7 @@ void process_run(const struct fs_node *exe, int argc, char **argv, int trace)
     uint32_t sp = build_stack(argc, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
+    sse_on();
     keyboard_escape();          /* an Esc from before is not for this program */
     int status = user_enter(image.entry, sp);
     __asm__ volatile("sti");    /* we came back through an interrupt gate */

@@ -228,9 +228,10 @@ def test_trace_musl(built):
     expect("= -1 ENOTTY (Inappropriate ioctl for device)" in out, f"{out!r}")
 
 
-@pytest.mark.title("ls lists every program in user/ and musl/, and an unknown name gets a message")
+@pytest.mark.title("ls /bin lists every program in user/ and musl/, and an unknown name gets "
+                   "a message")
 def test_ls(machine):
-    out = command(machine, "ls")
+    out = command(machine, "ls /bin")
     for name in programs():
         expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
                f"ls does not list {name}: {out!r}", machine)
@@ -246,7 +247,8 @@ def test_new_program(built):
     make(folder, "all")
     with Qemu(os.path.join(folder, "build", "os.img")) as machine:
         machine.wait_for("step06: ready")
-        expect("newprog" in command(machine, "ls"), "ls does not list newprog", machine)
+        expect("newprog" in command(machine, "ls /bin"), "ls /bin does not list newprog",
+               machine)
         out, status = on_kernel(machine, "newprog")
         expect(out == "new program\n" and status == 7, f"newprog: {out!r}, status {status}",
                machine)
@@ -267,3 +269,43 @@ def test_bochs_runs_a_program(built):
         machine.wait_for("hello: exited with status 0", timeout=90, source="serial")
         expect("hello, world\r\n" in machine.serial(), "hello printed nothing under Bochs",
                machine)
+
+
+@pytest.mark.title("cat /etc/motd prints the file; trace shows open, read, fstat-free close "
+                   "as strace does")
+def test_files(machine):
+    out, status = on_kernel(machine, "cat", ("/etc/motd",))
+    with open(os.path.join(STEP, "disk", "etc", "motd")) as f:
+        motd = f.read()
+    expect(out == motd and status == 0, f"cat /etc/motd: {out!r}, status {status}", machine)
+    out = command(machine, "trace cat /etc/motd").replace("\r\n", "\n")
+    for line in ('open("/etc/motd", O_RDONLY|O_LARGEFILE) = 3\n',
+                 f'read(3, "{motd[:-1]}\\n", 4096) = {len(motd)}\n', 'read(3, "", 4096) = 0\n',
+                 "close(3) = 0\n"):
+        expect(line in out, f"trace cat /etc/motd: no line {line!r} in {out!r}", machine)
+    out, status = on_kernel(machine, "wc", ("/etc/motd",))
+    expect(out == f"1 3 {len(motd)} /etc/motd\n", f"wc /etc/motd: {out!r}", machine)
+
+
+@pytest.mark.title("open's errors are Linux's: ENOENT, ENOTDIR, EISDIR, and EROFS for writing")
+def test_file_errors(built):
+    built("step06")
+    out = trace_matches("fuzz", ("files",))
+    for line in ('open("/nope", O_RDONLY) = -1 ENOENT', 'open("/etc/motd/x", O_RDONLY) = -1 ENOTDIR',
+                 'open("/etc", O_WRONLY) = -1 EISDIR', 'open("/etc/motd", O_WRONLY) = -1 EROFS'):
+        expect(line in out, f"no {line!r} in {out!r}")
+
+
+@pytest.mark.title("a program named like a console command runs (programs come before commands)")
+def test_program_before_builtin(built):
+    built("step06")
+    source = '#include "lib.h"\n\nint main(void)\n{\n    print("not the built-in\\n");\n    return 3;\n}\n'
+    folder = copy_step("step06", {"user/sleep.c": source}, build=True)
+    make(folder, "all")
+    with Qemu(os.path.join(folder, "build", "os.img")) as machine:
+        machine.wait_for("step06: ready")
+        out, status = on_kernel(machine, "sleep")
+        expect(out == "not the built-in\n" and status == 3, f"sleep: {out!r}, {status}", machine)
+        out, status = on_kernel(machine, "/bin/hello")
+        expect(out == "hello, world\n" and status == 0, f"/bin/hello: {out!r}", machine)
+        expect("ticks:" in command(machine, "ticks"), "the built-in ticks is gone", machine)
