@@ -126,12 +126,10 @@ int fs_lookup(const struct fs_node *dir, const char *path, const struct fs_node 
         }
         if (!part[len])
             break;
-        const struct fs_node *folder = find(name);
-        if (!folder)
+        if (!(*node = find(name)))
             return -ENOENT;
-        if (folder->type != 'd')
+        if ((*node)->type != 'd')
             return -ENOTDIR;
-        *node = folder;
     }
     const struct fs_node *found = find(name);
     if (!found)
