@@ -329,6 +329,8 @@ static const struct syscall table[] = {
     [295] = { "openat", sys_openat, "aso", 'd' },
     [300] = { "fstatat64", sys_fstatat64, "asSx", 'd' },
     [383] = { "statx", sys_statx, "asxxp", 'd' },
+    [55] = { "fcntl", sys_fcntl, "ddx", 'd' },
+    [221] = { "fcntl64", sys_fcntl, "ddx", 'd' },
 };
 
 static const struct syscall *syscall_find(uint32_t number)

@@ -223,6 +223,17 @@ int32_t sys_readlink(const uint32_t *a)
     return copyout(a[1], target, n) ? -EFAULT : (int32_t)n;
 }
 
+/* fcntl(fd, command, arg) and fcntl64: a program may ask an fd's flags
+   (F_GETFL, 3) and its close-on-exec flag (F_GETFD 1, F_SETFD 2), which
+   means nothing with no exec. Anything else: -EINVAL. */
+int32_t sys_fcntl(const uint32_t *a)
+{
+    struct file *f = file_get(a[0]);
+    if (!f)
+        return -EBADF;
+    return a[1] == 3 ? (int32_t)f->flags : a[1] == 1 || a[1] == 2 ? 0 : -EINVAL;
+}
+
 /* statx: newer than this kernel. C libraries then fall back to fstatat64. */
 int32_t sys_statx(const uint32_t *a)
 {

@@ -51,5 +51,6 @@ int32_t sys_fstatat64(const uint32_t *a);
 int32_t sys_getdents64(const uint32_t *a);
 int32_t sys_readlink(const uint32_t *a);
 int32_t sys_statx(const uint32_t *a);
+int32_t sys_fcntl(const uint32_t *a);
 
 #endif
