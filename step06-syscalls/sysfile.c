@@ -18,6 +18,7 @@
 #define SEEK_SET 0
 #define SEEK_CUR 1
 #define SEEK_END 2
+#define SEEK_MAX 4              /* SEEK_DATA 3 and SEEK_HOLE 4: not here */
 
 struct file *file_get(uint32_t fd)
 {
@@ -77,7 +78,7 @@ static int32_t open_at(int32_t dirfd, uint32_t va, uint32_t flags)
         return error;
     if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
         return -EEXIST;
-    if (node->type == 'd' && ((flags & O_ACCMODE) != O_RDONLY || flags & O_CREAT))
+    if (node->type == 'd' && (writes || flags & O_CREAT))
         return -EISDIR;
     if (node->type != 'd' && flags & O_DIRECTORY)
         return -ENOTDIR;
@@ -119,10 +120,12 @@ static int32_t seek(uint32_t fd, int64_t offset, uint32_t whence, int64_t *resul
     struct file *f = file_get(fd);
     if (!f)
         return -EBADF;
-    if (whence > SEEK_END)
+    if (whence > SEEK_MAX)
         return -EINVAL;
     if (f->node->type == 'c')
         return -ESPIPE;
+    if (whence > SEEK_END)
+        return -EINVAL;
     int64_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->offset : f->node->size;
     if (base + offset < 0)
         return -EINVAL;
