@@ -17,7 +17,7 @@ void process_run(const struct fs_node *exe, int argc, char **argv, int trace);
 struct file {
     const struct fs_node *node;     /* 0: the descriptor is free */
     int64_t offset;                 /* where the next read starts */
-    uint32_t flags;                 /* O_RDONLY or O_WRONLY (sysfile.h) */
+    uint32_t flags;                 /* O_RDONLY or O_WRONLY, O_CLOEXEC (sysfile.h) */
 };
 
 /* The running program's state, for the system calls. */

@@ -86,7 +86,7 @@ static int32_t open_at(int32_t dirfd, uint32_t va, uint32_t flags)
         return -EROFS;
     for (int fd = 0; fd < MAX_FILES; fd++) {
         if (!current.files[fd].node) {
-            current.files[fd] = (struct file){ node, 0, O_RDONLY };
+            current.files[fd] = (struct file){ node, 0, O_RDONLY | (flags & O_CLOEXEC) };
             return fd;
         }
     }
@@ -227,14 +227,17 @@ int32_t sys_readlink(const uint32_t *a)
 }
 
 /* fcntl(fd, command, arg) and fcntl64: a program may ask an fd's flags
-   (F_GETFL, 3) and its close-on-exec flag (F_GETFD 1, F_SETFD 2), which
-   means nothing with no exec. Anything else: -EINVAL. */
+   (F_GETFL 3), and set or ask its close-on-exec flag (F_SETFD 2, F_GETFD
+   1), kept but meaningless with no exec. Anything else: -EINVAL. */
 int32_t sys_fcntl(const uint32_t *a)
 {
     struct file *f = file_get(a[0]);
     if (!f)
         return -EBADF;
-    return a[1] == 3 ? (int32_t)f->flags : a[1] == 1 || a[1] == 2 ? 0 : -EINVAL;
+    if (a[1] == 2)
+        f->flags = (f->flags & ~O_CLOEXEC) | (a[2] & 1 ? O_CLOEXEC : 0);
+    return a[1] == 3 ? (int32_t)(f->flags & ~O_CLOEXEC) : a[1] == 1 ? !!(f->flags & O_CLOEXEC)
+         : a[1] == 2 ? 0 : -EINVAL;
 }
 
 /* statx: newer than this kernel. C libraries then fall back to fstatat64. */

@@ -13,6 +13,7 @@
 #define O_EXCL      0200
 #define O_TRUNC     01000
 #define O_DIRECTORY 0200000
+#define O_CLOEXEC   02000000
 
 /* Linux's i386 struct stat64 (arch/x86/include/uapi/asm/stat.h), 96 bytes. */
 struct stat64 {
