@@ -17,11 +17,14 @@
 
 /* Wait for a key. Checking the buffer and halting must not let a key slip
    in between, or we would sleep with a key waiting: interrupts are off for
-   the check, and sti enables them only after the next instruction, hlt. */
-static char read_key(void)
+   the check, and sti enables them only after the next instruction, hlt.
+   Esc, which the keyboard's interrupt notes, stops a program that waits. */
+static char read_key(int program)
 {
     for (;;) {
         interrupts_off();
+        if (program && keyboard_escape())
+            process_stop();
         int c = keyboard_getc();
         if (c >= 0) {
             interrupts_on();
@@ -31,22 +34,24 @@ static char read_key(void)
     }
 }
 
-void console_read_line(char *line, int size)
+int console_read_line(char *line, int size, int program)
 {
     int len = 0;
     for (;;) {
-        char c = read_key();
+        char c = read_key(program);
+        if (c == CTRL_D && program && len == 0)
+            return -1;
         if (c == '\n') {
             kprintf("\n");
             line[len] = 0;
-            return;
+            return len;
         }
         if (c == '\b') {
             if (len > 0) {
                 len--;
                 kprintf("\b \b");   /* back, blank the character, back again */
             }
-        } else if (len < size - 1) {
+        } else if (len < size - 1 && (c >= ' ' || c == '\t')) {   /* no Ctrl keys */
             if (c == '\t')
                 c = ' ';
             line[len++] = c;
@@ -93,14 +98,24 @@ static int parse_number(const char *s, uint32_t *n)
     return digits > 0;
 }
 
-/* Split "a b" at the first space: returns "b", and "a" ends there. */
+/* Cut the first word off s, as a shell does: it ends at a space outside
+   double quotes, and the quotes are taken out, so "a b"c is the one word
+   a bc. Returns the rest of the line, from its next word. */
 static char *split_word(char *s)
 {
-    while (*s && *s != ' ')
-        s++;
-    if (*s)
-        *s++ = 0;
-    return s;
+    char *word = s;
+    int quoted = 0;
+    for (; *s && (quoted || *s != ' '); s++) {
+        if (*s == '"')
+            quoted = !quoted;
+        else
+            *word++ = *s;
+    }
+    char *rest = *s ? s + 1 : s;
+    *word = 0;
+    while (*rest == ' ')
+        rest++;
+    return rest;
 }
 
 /* ls [FOLDER]: a folder's files with their sizes, and its folders. */
@@ -340,7 +355,7 @@ _Noreturn void console_run(void)
     char line[LINE_MAX];
     for (;;) {
         kprintf("> ");
-        console_read_line(line, LINE_MAX);
+        console_read_line(line, LINE_MAX, 0);
         console_execute(line);
     }
 }

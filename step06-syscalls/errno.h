@@ -20,5 +20,6 @@
 #define ENAMETOOLONG 36
 #define ENOSYS  38
 #define EOVERFLOW 75
+#define EOPNOTSUPP 95
 
 #endif

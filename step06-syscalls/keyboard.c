@@ -20,6 +20,7 @@
 #define RIGHT_SHIFT 0x36
 #define CAPS_LOCK   0x3A
 #define ESCAPE      0x01
+#define CONTROL     0x1D        /* the left one; the right one is E0 1D */
 #define SET_LEDS    0xED        /* keyboard command: the next byte sets the LEDs */
 #define LED_CAPS    0x04
 
@@ -37,7 +38,7 @@ static const char shifted[0x3A] =
 static char buffer[BUFFER_SIZE];
 static volatile unsigned head, tail, dropped;
 
-static bool shift_left, shift_right, caps_lock;
+static bool shift_left, shift_right, caps_lock, control;
 static int skip;                /* bytes still to ignore after 0xE0 or 0xE1 */
 static volatile bool escape;    /* Esc was pressed: stop the running program */
 
@@ -114,13 +115,19 @@ static void interrupt(struct regs *r)
         shift_left = !released;
     else if (code == RIGHT_SHIFT)
         shift_right = !released;
+    else if (code == CONTROL)
+        control = !released;
     else if (code == ESCAPE && !released)
         escape = true;
     else if (code == CAPS_LOCK && !released) {
         caps_lock = !caps_lock;
         set_caps_led();
-    } else if (!released && code < sizeof plain && plain[code])
-        put(translate(code));
+    } else if (!released && code < sizeof plain && plain[code]) {
+        char c = translate(code);
+        if (control && (c | 0x20) >= 'a' && (c | 0x20) <= 'z')
+            c &= 0x1F;          /* Ctrl-A is 1, ... Ctrl-D 4, as ASCII has them */
+        put(c);
+    }
 }
 
 bool keyboard_escape(void)

@@ -91,6 +91,17 @@ void paging_unmap_user(uint32_t va)
     }
 }
 
+int paging_user_protect(uint32_t va, int readable, int writable)
+{
+    uint32_t *pte = entry(va, 0);
+    if (!pte || !(*pte & PRESENT))
+        return 0;
+    /* Without U/S, ring 3 cannot touch the page; the page stays the program's. */
+    *pte = (*pte & ~(USER | WRITABLE)) | (readable ? USER : 0) | (writable ? WRITABLE : 0);
+    __asm__ volatile("invlpg (%0)" : : "r"(va) : "memory");
+    return 1;
+}
+
 int paging_user_mapped(uint32_t va)
 {
     uint32_t *pte = entry(va, 0);

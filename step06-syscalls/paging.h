@@ -27,6 +27,10 @@ void *paging_map_user(uint32_t va, int writable);
 /* Unmap the user page at va, if there is one, and free it. */
 void paging_unmap_user(uint32_t va);
 
+/* Change what ring 3 may do with the mapped user page at va (mprotect):
+   writable implies readable on x86. Returns 0 if no page is mapped there. */
+int paging_user_protect(uint32_t va, int readable, int writable);
+
 /* Is va mapped for the user program? */
 int paging_user_mapped(uint32_t va);
 

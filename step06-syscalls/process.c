@@ -15,8 +15,6 @@
 #include "sysfile.h"
 #include "vga.h"
 
-#define STACK_PAGES 16          /* 64 KiB below USER_END */
-
 /* Auxiliary vector types (System V i386 ABI, "Process Initialization"). */
 #define AT_NULL   0
 #define AT_PHDR   3

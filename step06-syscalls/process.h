@@ -8,6 +8,7 @@
 
 #define MAX_ARGS 16             /* argv[0], the name, included */
 #define MAX_FILES 16            /* open files per program, fd 0 to 15 */
+#define STACK_PAGES 16          /* the stack: 64 KiB below USER_END */
 
 /* Run the program in the file exe with its arguments (argc at most
    MAX_ARGS) until it exits or is killed; trace prints each system call. */
@@ -20,12 +21,20 @@ struct file {
     uint32_t flags;                 /* O_RDONLY or O_WRONLY, O_CLOEXEC (sysfile.h) */
 };
 
+/* A signal's action as rt_sigaction takes it (Linux's for i386). */
+struct sigaction {
+    uint32_t handler, flags, restorer;
+    uint64_t mask;
+} __attribute__((packed));
+
 /* The running program's state, for the system calls. */
 struct process {
     const char *name;
     const struct fs_node *exe;  /* its file, for /proc/self/exe */
     int pid;
     int trace;
+    struct sigaction actions[64];   /* kept for rt_sigaction; no signal is sent */
+    uint64_t blocked;           /* rt_sigprocmask's blocked signals */
     uint32_t brk_start, brk;    /* the heap: from the end of the data up to brk */
     uint32_t mmap_next;         /* where mmap2 hands out pages next */
     struct file files[MAX_FILES];   /* fd 0, 1, 2: the terminal */

@@ -25,6 +25,13 @@ struct syscall {
     char result;
 };
 
+/* The calls in sysproc.c and systime.c; a: the arguments, as in the table. */
+typedef int32_t syscall_fn(const uint32_t *a);
+syscall_fn sys_uname, sys_getuid, sys_ugetrlimit, sys_getrandom, sys_mprotect,
+    sys_set_robust_list, sys_rt_sigaction, sys_rt_sigprocmask, sys_prctl, sys_nanosleep,
+    sys_clock_nanosleep, sys_clock_nanosleep_time64, sys_clock_gettime, sys_clock_gettime64,
+    sys_gettimeofday;
+
 /* Run the call whose number is in eax, with arguments in ebx, ecx, edx,
    esi, edi and ebp; the result, or -errno, goes back in eax. */
 void syscall_dispatch(struct regs *r);

@@ -7,9 +7,10 @@
  * Each argument is shown by its letter in the call's table entry: d a
  * number, x hex, p a pointer (NULL or 0x...), w a buffer the call reads
  * (its length is the next argument), r a buffer the call filled (its length
- * is the result). Buffers are read only after the same check the calls use.
- * For files: s a path, o open's flags, a a folder's fd (or AT_FDCWD),
- * e lseek's whence, S a struct stat64 the call filled.
+ * is the result), s a C string such as a path, shown whole; buffers and
+ * strings as trace_string shows them. They are read only after the same
+ * check the calls use. For files: o open's flags, a a folder's fd (or
+ * AT_FDCWD), e lseek's whence, S a struct stat64 the call filled.
  */
 #include "errno.h"
 #include "kprintf.h"
@@ -18,6 +19,8 @@
 #include "sysfile.h"
 #include "trace.h"
 #include "vga.h"
+
+#define PATH_MAX 4096           /* strace shows a path whole, up to Linux's limit */
 
 static const char *error_name(int32_t e)
 {
@@ -37,6 +40,7 @@ static const char *error_name(int32_t e)
     case ESPIPE: return "ESPIPE (Illegal seek)";
     case EROFS: return "EROFS (Read-only file system)";
     case ENAMETOOLONG: return "ENAMETOOLONG (File name too long)";
+    case EOPNOTSUPP: return "EOPNOTSUPP (Operation not supported)";
     default: return "";
     }
 }
@@ -49,38 +53,45 @@ static void new_line(void)
         kprintf("\n");
 }
 
-/* A buffer as strace shows it: quoted, escaped, at most 32 bytes. */
-static void buffer(uint32_t va, int32_t n)
+/* One byte of a string as strace writes it: C's escapes, and octal for
+   the other bytes that are not printable, in three digits when a digit
+   follows (so that \1 then 2 does not read as \12). */
+static void escaped(unsigned char c, unsigned char next)
 {
-    const unsigned char *s = n < 0 ? 0 : user_in(va, n);
-    if (!s) {
-        kprintf(va ? "0x%x" : "NULL", va);
+    static const char named[] = "\"\"\\\\\ff\nn\rr\tt\vv";   /* each byte, then its letter */
+    for (const char *e = named; *e; e += 2) {
+        if (c == (unsigned char)e[0]) {
+            kprintf("\\%c", e[1]);
+            return;
+        }
+    }
+    if (c >= ' ' && c < 127) {
+        kprintf("%c", c);
         return;
     }
-    kprintf("\"");
-    for (int32_t i = 0; i < n && i < 32; i++) {
-        if (s[i] == '\n')
-            kprintf("\\n");
-        else if (s[i] == '\t')
-            kprintf("\\t");
-        else if (s[i] == '"' || s[i] == '\\')
-            kprintf("\\%c", s[i]);
-        else if (s[i] < 32 || s[i] > 126)
-            kprintf("\\%o", s[i]);
-        else
-            kprintf("%c", s[i]);
-    }
-    kprintf(n > 32 ? "\"..." : "\"");
+    kprintf("\\");
+    if (c >= 64 || (next >= '0' && next <= '7'))
+        kprintf("%c", '0' + (c >> 6));
+    if (c >= 8 || (next >= '0' && next <= '7'))
+        kprintf("%c", '0' + (c >> 3 & 7));
+    kprintf("%c", '0' + (c & 7));
 }
 
-/* A path: a buffer that ends at its 0. */
-static void path(uint32_t va)
+void trace_string(uint32_t va, uint32_t n, uint32_t max, int cstring)
 {
-    int32_t n = 0;
-    const char *c;
-    while ((c = user_in(va + n, 1)) && *c && n < FS_PATH)
-        n++;
-    buffer(va, c ? n : -1);
+    uint32_t len = n < max ? n : max, i = 0;
+    const unsigned char *c = 0;
+    while (i < len && (c = user_in(va + i, 1)) && !(cstring && !*c))
+        i++;                    /* how much there is, and can it be read */
+    if (!va || (i < len && !c)) {
+        kprintf(va ? "0x%x" : "NULL", va);    /* as strace shows what it cannot read */
+        return;
+    }
+    const unsigned char *s = user_in(va, i);
+    kprintf("\"");
+    for (uint32_t j = 0; j < i; j++)
+        escaped(s[j], j + 1 < i ? s[j + 1] : 0);
+    kprintf(i == len && n > len ? "\"..." : "\"");
 }
 
 static const struct { uint32_t bit; const char *name; } open_flags[] = {
@@ -127,9 +138,9 @@ static void argument(char how, const uint32_t *a, int i, int32_t result)
     else if (how == 'p')
         kprintf(a[i] ? "0x%x" : "NULL", a[i]);
     else if (how == 'w')
-        buffer(a[i], a[i + 1]);
+        trace_string(a[i], a[i + 1], 32, 0);
     else if (how == 's')
-        path(a[i]);
+        trace_string(a[i], PATH_MAX, PATH_MAX, 1);
     else if (how == 'o')
         flags(a[i]);
     else if (how == 'a')
@@ -139,8 +150,10 @@ static void argument(char how, const uint32_t *a, int i, int32_t result)
                 a[i]);
     else if (how == 'S')
         stat(a[i], result);
+    else if (result < 0)
+        kprintf(a[i] ? "0x%x" : "NULL", a[i]);    /* nothing was read */
     else
-        buffer(a[i], result);
+        trace_string(a[i], result, 32, 0);
 }
 
 void trace_call(const struct syscall *call, uint32_t number, const uint32_t *a,

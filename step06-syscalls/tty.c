@@ -1,7 +1,9 @@
 /* tty.c - the keyboard as a program reads it. As on a terminal in
  * canonical mode, the program sees nothing until Enter: the console's
  * line editor takes the line, with echo and Backspace, and read hands it
- * out, as much as each call asks for.
+ * out, as much as each call asks for. Ctrl-D at the start of a line makes
+ * that read return 0, which programs take for the end of their input;
+ * the next read waits for a line again.
  */
 #include "console.h"
 #include "process.h"
@@ -18,10 +20,11 @@ uint32_t tty_read(char *buf, uint32_t n, int wait)
     if (line_used == line_len) {
         if (!wait)
             return 0;
-        console_read_line(line, LINE_MAX);
-        line_len = 0;
-        while (line[line_len])
-            line_len++;
+        line_len = console_read_line(line, LINE_MAX, 1);
+        if (line_len < 0) {     /* Ctrl-D: this read says 0, the end */
+            line_len = line_used = 0;
+            return 0;
+        }
         line[line_len++] = '\n';
         line_used = 0;
         line_pid = current.pid;

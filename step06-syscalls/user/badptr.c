@@ -6,6 +6,9 @@
 
 static char last_page_filler[16];
 
+/* write and read on the n bytes at p; and two calls that take a struct,
+   put where the range ends, so that it is bad as the range is: a time
+   written out (16 bytes), a signal set read in (8). */
 static void try(const char *what, char *p, unsigned long n)
 {
     print(what);
@@ -13,6 +16,10 @@ static void try(const char *what, char *p, unsigned long n)
     print_number(write(1, p, n));
     print(", read ");
     print_number(read(0, p, n));
+    print(", clock_gettime64 ");
+    print_number(syscall3(SYS_clock_gettime64, 1, (long)(p + n - 16), 0));
+    print(", rt_sigprocmask ");
+    print_number(syscall6(SYS_rt_sigprocmask, 0, (long)(p + n - 8), 0, 8, 0, 0));
     print("\n");
 }
 

@@ -33,15 +33,22 @@
  *   RDONLY  a read-only page (zeros), right after them
  *   HOLE    nothing mapped, right after that
  *   IOV     three read-write pages for iovec arrays and set_thread_area's
- *           struct, which the calls only read (or write back an entry)
+ *           struct, which the calls only read (or write back an entry),
+ *           then INPUT, what other calls read (a time, a signal action),
+ *           and OUTPUT, where they write: nothing prints it, since times
+ *           and random bytes differ
  * and an area that the fuzzed mmap2 and munmap calls may change. */
 #define DATA     0x30000000u
 #define RDONLY   (DATA + 0x2000)
 #define HOLE     (DATA + 0x3000)
 #define IOV      0x30010000u
 #define DESC     (IOV + 0x2000)
+#define INPUT    (IOV + 0x2100)
+#define OUTPUT   (IOV + 0x2800)
+#define OUTPUT_END (IOV + 0x3000)  /* nothing is mapped after it */
 #define MAPAREA  0x31000000u    /* 64 pages for mmap2 and munmap to play in */
-#define PATHS    (IOV + 0x2800) /* "/" and "/no-such-file", for the file calls */
+#define PATHS    (IOV + 0x2040) /* "/" and "/no-such-file", for the file calls */
+#define PROTECT  0x30020000u    /* 4 pages for mprotect, mapped all along */
 
 #define SYS_ioctl            54
 #define SYS_munmap           91
@@ -60,6 +67,19 @@
 #define SYS_getdents64       220
 #define SYS_fcntl64          221
 #define SYS_openat           295
+#define SYS_gettimeofday     78
+#define SYS_uname            122
+#define SYS_mprotect         125
+#define SYS_nanosleep        162
+#define SYS_prctl            172
+#define SYS_rt_sigaction     174
+#define SYS_rt_sigprocmask   175
+#define SYS_ugetrlimit       191
+#define SYS_clock_gettime    265
+#define SYS_clock_nanosleep  267
+#define SYS_getrandom        355
+#define SYS_clock_gettime64  403
+#define SYS_clock_nanosleep_time64 407
 
 /* What the program keeps that is the same on both systems is in here, so
    that the checksum can cover it (with the code): no call is given a
@@ -563,6 +583,193 @@ static enum answer make_fcntl64(unsigned long *a)
     return a[1] == 3 ? ERROR_OR_NOT : EXACT;
 }
 
+/* Where a call writes a struct of n bytes: OUTPUT, bad, straddling into
+   the hole after it, or read-only. */
+static unsigned long output(unsigned long n)
+{
+    switch (random() % 6) {
+    case 0: return bad_address();
+    case 1: return OUTPUT_END - n / 2;
+    case 2: return RDONLY;
+    default: return OUTPUT + 4 * (random() % 64);
+    }
+}
+
+static unsigned long *input(void)
+{
+    return (unsigned long *)INPUT;
+}
+
+/* uname(buf): the answers differ (not the kernel's name), but not the result. */
+static enum answer make_uname(unsigned long *a)
+{
+    a[0] = output(390);
+    return EXACT;
+}
+
+/* ugetrlimit(resource, rlim): Linux's 16 limits, and numbers past them. */
+static enum answer make_ugetrlimit(unsigned long *a)
+{
+    a[0] = PICK(random() % 16, random() % 16, 16, 100, 0xffffffff);
+    a[1] = output(8);
+    return EXACT;
+}
+
+/* getrandom(buf, n, flags): a buffer all good or bad from its first byte
+   (Linux fills up to a bad page, qemu-i386 refuses the whole call), and
+   bad flags only with a good buffer (qemu-i386 checks the buffer first). */
+static enum answer make_getrandom(unsigned long *a)
+{
+    a[2] = PICK(0, 0, 1, 2, 4, 3, 5, 6, 7, 8, 0x80000000);
+    if (random() % 3 || a[2] & ~7ul || (a[2] & 6) == 6) {
+        a[1] = PICK(0, 1, 16, 256, random() % 200);
+        a[0] = OUTPUT + random() % 64;
+    } else {
+        a[1] = length();
+        a[0] = no_empty_at_top(PICK(bad_address(), RDONLY), a[1]);
+    }
+    return EXACT;
+}
+
+/* mprotect(addr, length, prot): in PROTECT, with good prot bits and bits
+   that do not exist, and lengths that wrap. Not PROT_SEM (Linux takes it,
+   qemu-i386 does not), nor a length of 0 (0 on Linux, -ENOMEM on
+   qemu-i386), nor pages with nothing mapped (-ENOMEM on Linux, but
+   qemu-i386, which holds the whole address space, says 0). */
+static enum answer make_mprotect(unsigned long *a)
+{
+    unsigned long first = random() % 4;
+    a[0] = PROTECT + PAGE * first + (random() % 5 ? 0 : PICK(1, 0x800));
+    a[1] = PICK(1, PAGE, (4 - first) * PAGE, 0xffffffff, 0xfffff000, 1 + random() % PAGE);
+    a[2] = PICK(0, 1, 3, 5, 7, random() % 8, 0x10, 0x80000000);
+    if (a[2] > 7)               /* Linux checks the length first, qemu-i386 prot */
+        a[1] = PAGE;
+    return EXACT;
+}
+
+/* A struct timespec at INPUT: { seconds, ns }, or { seconds as 64 bits,
+   ns as 64 bits } (wide). The good ones are 0 (or 1 ns when absolute: in
+   the past), so that the run does not sleep. */
+static void timespec(int wide, int absolute)
+{
+    unsigned long *t = input();
+    long seconds = PICK(0, 0, 0, -1, 5, 0x7fffffff);
+    long ns = PICK(0, 0, 0, absolute, -1, 1000000000, 0x7fffffff);
+    if (seconds > 0 && !(ns < 0 || ns >= 1000000000))
+        seconds = -seconds;         /* not a real sleep */
+    t[0] = seconds, t[1] = ns;
+    if (wide)
+        t[0] = seconds, t[1] = seconds < 0 ? -1 : 0, t[2] = ns, t[3] = ns < 0 ? -1 : 0;
+}
+
+static unsigned long time_pointer(int wide)
+{
+    return PICK(INPUT, INPUT, INPUT, bad_address(), OUTPUT_END - (wide ? 8 : 4));
+}
+
+/* nanosleep(time, remaining): only a good time: qemu-i386 sleeps on
+   whatever it finds for a bad one, where Linux says -EFAULT. */
+static enum answer make_nanosleep(unsigned long *a)
+{
+    timespec(0, 0);
+    a[0] = INPUT;
+    a[1] = PICK(0, OUTPUT, bad_address());      /* written only if a signal came */
+    return EXACT;
+}
+
+/* clock_nanosleep(clock, flags, time, remaining): a bad clock only with a
+   good time (qemu-i386 reads the time first). Not the alarm clocks (8, 9):
+   their answer depends on the machine's RTC; nor the process's CPU clock
+   (2): a sleeping process uses none, so it sleeps forever on Linux. */
+static enum answer make_clock_nanosleep(unsigned long *a, int wide)
+{
+    a[0] = PICK(0, 1, 7, 11, 3, 4, 5, 6, 10, 12, 1000);
+    a[1] = PICK(0, 0, 1, 2, 0xfffffffe);
+    timespec(wide, a[1] & 1);
+    a[2] = a[0] == 0 || a[0] == 1 || a[0] == 7 || a[0] == 11 ? time_pointer(wide)
+                                                                          : INPUT;
+    a[3] = PICK(0, OUTPUT, bad_address());
+    return EXACT;
+}
+
+static enum answer make_clock_nanosleep32(unsigned long *a)
+{
+    return make_clock_nanosleep(a, 0);
+}
+
+static enum answer make_clock_nanosleep64(unsigned long *a)
+{
+    return make_clock_nanosleep(a, 1);
+}
+
+/* clock_gettime(clock, time): Linux's clocks but the alarm ones, and others. */
+static enum answer make_clock_gettime(unsigned long *a, int wide)
+{
+    a[0] = PICK(0, 1, 2, 3, 4, 5, 6, 7, 11, 10, 12, 1000, 0x7fffffff);
+    a[1] = output(wide ? 16 : 8);
+    return EXACT;
+}
+
+static enum answer make_clock_gettime32(unsigned long *a)
+{
+    return make_clock_gettime(a, 0);
+}
+
+static enum answer make_clock_gettime64(unsigned long *a)
+{
+    return make_clock_gettime(a, 1);
+}
+
+static enum answer make_gettimeofday(unsigned long *a)
+{
+    a[0] = PICK(0, output(8));
+    a[1] = PICK(0, output(8));
+    return EXACT;
+}
+
+/* rt_sigaction(signal, act, oldact, setsize): SIG_DFL or SIG_IGN, for the
+   signals 1 to 31 (the real-time ones qemu-i386 maps to other host
+   signals), and bad signals. qemu-i386 checks oldact before the signal,
+   Linux after: a bad signal, or SIGKILL or SIGSTOP, which take no action,
+   get a good oldact. Nor are these two asked about without an act:
+   qemu-i386 refuses that, Linux answers. */
+static enum answer make_rt_sigaction(unsigned long *a)
+{
+    unsigned long *act = input();
+    act[0] = PICK(0, 1);                                    /* SIG_DFL, SIG_IGN */
+    act[1] = PICK(0, 0x04000000, 0x14000000);               /* SA_RESTORER, SA_RESTART */
+    act[2] = random(), act[3] = random(), act[4] = random();
+    a[0] = PICK(1 + random() % 31, 1 + random() % 31, 9, 19, 0, 65, 0x80000001);
+    a[1] = PICK(0, INPUT, INPUT, bad_address(), OUTPUT_END - 8);
+    a[2] = PICK(0, output(20));
+    a[3] = PICK(8, 8, 8, 0, 4, 16);
+    if (a[0] < 1 || a[0] > 31 || a[0] == 9 || a[0] == 19)
+        a[1] = PICK(INPUT, bad_address()), a[2] = PICK(0, OUTPUT);
+    return EXACT;
+}
+
+/* rt_sigprocmask(how, set, oldset, setsize): a bad how only with a good
+   set (qemu-i386 checks how first, Linux the set). */
+static enum answer make_rt_sigprocmask(unsigned long *a)
+{
+    input()[0] = random(), input()[1] = random();
+    a[0] = PICK(0, 1, 2, 3, 0x80000000);
+    a[1] = a[0] > 2 ? PICK(0, INPUT) : PICK(0, INPUT, INPUT, bad_address(), OUTPUT_END - 4);
+    a[2] = PICK(0, output(8));
+    a[3] = PICK(8, 8, 8, 0, 4, 16);
+    return EXACT;
+}
+
+/* prctl(option, arg): PR_GET_NAME (16 bytes out), PR_SET_NAME (a name in,
+   whole or bad: qemu-i386 reads 16 bytes, Linux up to the end of the
+   string), and options that do not exist. */
+static enum answer make_prctl(unsigned long *a)
+{
+    a[0] = PICK(16, 16, 15, 15, 0, 1000, 0x7fffffff);
+    a[1] = a[0] == 16 ? output(16) : PICK(DATA, bad_address());
+    return EXACT;
+}
+
 /* Numbers no Linux has for i386 (syscall_32.tbl marks them unused, or they
    are past its end): -ENOSYS on both. */
 static enum answer make_nosys(unsigned long *a)
@@ -575,7 +782,8 @@ static enum answer make_nosys(unsigned long *a)
 }
 
 /* Every call in syscall.c's table but exit and exit_group, which would end
-   the run (the run's own end makes one), and numbers no Linux has. */
+   the run (the run's own end makes one), and set_robust_list, which
+   qemu-i386 does not have (-ENOSYS); and numbers no Linux has. */
 static const struct call {
     const char *name;
     unsigned long number;               /* 0: the number is a[0] */
@@ -593,6 +801,23 @@ static const struct call {
     { "mmap2", SYS_mmap2, make_mmap2, 6 },
     { "set_thread_area", SYS_set_thread_area, make_set_thread_area, 1 },
     { "set_tid_address", SYS_set_tid_address, make_set_tid_address, 1 },
+    { "getuid32", 199, make_nothing, 0 },
+    { "getgid32", 200, make_nothing, 0 },
+    { "geteuid32", 201, make_nothing, 0 },
+    { "getegid32", 202, make_nothing, 0 },
+    { "uname", SYS_uname, make_uname, 1 },
+    { "ugetrlimit", SYS_ugetrlimit, make_ugetrlimit, 2 },
+    { "getrandom", SYS_getrandom, make_getrandom, 3 },
+    { "mprotect", SYS_mprotect, make_mprotect, 3 },
+    { "nanosleep", SYS_nanosleep, make_nanosleep, 2 },
+    { "clock_nanosleep", SYS_clock_nanosleep, make_clock_nanosleep32, 4 },
+    { "clock_nanosleep_time64", SYS_clock_nanosleep_time64, make_clock_nanosleep64, 4 },
+    { "clock_gettime", SYS_clock_gettime, make_clock_gettime32, 2 },
+    { "clock_gettime64", SYS_clock_gettime64, make_clock_gettime64, 2 },
+    { "gettimeofday", SYS_gettimeofday, make_gettimeofday, 2 },
+    { "rt_sigaction", SYS_rt_sigaction, make_rt_sigaction, 4 },
+    { "rt_sigprocmask", SYS_rt_sigprocmask, make_rt_sigprocmask, 4 },
+    { "prctl", SYS_prctl, make_prctl, 2 },
     { "syscall", 0, make_nosys, 3 },
     { "open", SYS_open, make_open, 2 },
     { "openat", SYS_openat, make_openat, 3 },
@@ -684,7 +909,8 @@ static void set_up(void)
     long r1 = syscall6(SYS_mmap2, DATA, 2 * PAGE, 3, 0x32, -1, 0);
     long r2 = syscall6(SYS_mmap2, RDONLY, PAGE, 1, 0x32, -1, 0);
     long r3 = syscall6(SYS_mmap2, IOV, 3 * PAGE, 3, 0x32, -1, 0);
-    if (r1 != (long)DATA || r2 != (long)RDONLY || r3 != (long)IOV) {
+    long r4 = syscall6(SYS_mmap2, PROTECT, 4 * PAGE, 3, 0x32, -1, 0);
+    if (r1 != (long)DATA || r2 != (long)RDONLY || r3 != (long)IOV || r4 != (long)PROTECT) {
         put_always("fuzz: cannot map the playground\n");
         flush();
         exit(1);

@@ -12,6 +12,8 @@
 #define SYS_write       4
 #define SYS_getpid      20
 #define SYS_brk         45
+#define SYS_rt_sigprocmask  175
+#define SYS_clock_gettime64 403
 #define SYS_exit_group  252
 
 #define EBADF   9
