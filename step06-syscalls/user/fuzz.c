@@ -420,8 +420,8 @@ static enum answer make_mmap2(unsigned long *a)
         a[1] = PICK(1, PAGE, 2 * PAGE);
         a[0] &= ~(PAGE - 1);
         break;
-    case 1:                                         /* a file: bad fds only */
-        a[3] &= ~0x20u;
+    case 1:                                         /* a file: bad fds only; qemu-i386 */
+        a[3] &= ~0x120u;                            /* checks MAP_GROWSDOWN before the fd */
         a[1] = PICK(1, PAGE, 2 * PAGE);
         a[0] &= ~(PAGE - 1);
         a[4] = bad_fd();
