@@ -41,17 +41,10 @@ struct file *file_get(uint32_t fd);
 int32_t file_read(struct file *f, char *buf, uint32_t n);
 
 /* The calls, for syscall.c's table; each takes the six argument registers. */
-int32_t sys_open(const uint32_t *a);
-int32_t sys_openat(const uint32_t *a);
-int32_t sys_close(const uint32_t *a);
-int32_t sys_lseek(const uint32_t *a);
-int32_t sys_llseek(const uint32_t *a);
-int32_t sys_stat64(const uint32_t *a);
-int32_t sys_fstat64(const uint32_t *a);
-int32_t sys_fstatat64(const uint32_t *a);
-int32_t sys_getdents64(const uint32_t *a);
-int32_t sys_readlink(const uint32_t *a);
-int32_t sys_statx(const uint32_t *a);
-int32_t sys_fcntl(const uint32_t *a);
+int32_t sys_open(const uint32_t *a), sys_openat(const uint32_t *a), sys_close(const uint32_t *a),
+        sys_lseek(const uint32_t *a), sys_llseek(const uint32_t *a), sys_stat64(const uint32_t *a),
+        sys_fstat64(const uint32_t *a), sys_fstatat64(const uint32_t *a),
+        sys_getdents64(const uint32_t *a), sys_readlink(const uint32_t *a),
+        sys_statx(const uint32_t *a), sys_fcntl(const uint32_t *a);
 
 #endif
