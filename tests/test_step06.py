@@ -135,8 +135,8 @@ def test_program(machine, kind, label, name, args, stdin):
                    "give -EFAULT, as on Linux")
 def test_bad_pointer(machine, case):
     out, status = same_as_linux(machine, "badptr", (case,), "")
-    expect(out.count("-14") == 4, f"badptr {case}: write, read, clock_gettime64 and "
-           f"rt_sigprocmask must all give -EFAULT (-14): {out!r}", machine)
+    expect(out.count("-14") == 5, f"badptr {case}: write, read, clock_gettime64, "
+           f"rt_sigprocmask and fstat64 must all give -EFAULT (-14): {out!r}", machine)
     console_answers(machine)
 
 
