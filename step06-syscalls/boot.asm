@@ -3,7 +3,8 @@
 ; It asks the BIOS for its memory map, loads the kernel from the disk with
 ; LBA reads, enables the A20 line, switches the CPU to 32-bit protected mode
 ; and jumps to the kernel.
-; The Makefile assembles it with -DKERNEL_SECTORS=n, the kernel's size.
+; The Makefile assembles it with -DKERNEL_SECTORS=n, the kernel's size, and
+; -DFS_SECTORS=n, the size of the file system that follows the kernel.
 
 %assign KERNEL_ADDR 0x10000     ; the kernel is loaded, and linked, at 64 KiB
 %assign KERNEL_END  0x80000     ; above 512 KiB the BIOS may keep its EBDA
@@ -16,6 +17,9 @@
 %assign CHUNK 64                ; sectors per BIOS call: 32 KiB, so no read
                                 ; crosses a 64 KiB DMA boundary
 
+%ifndef FS_SECTORS
+  %assign FS_SECTORS 0
+%endif
 %ifndef KERNEL_SECTORS
   %error assemble with -DKERNEL_SECTORS=n (the Makefile does this)
 %elif KERNEL_SECTORS > MAX_SECTORS
@@ -172,10 +176,14 @@ msg_no_lba:   db "No LBA disk reads", 0
 msg_disk:     db "Disk error", 0
 
 ; One active partition covering the kernel. A BIOS that finds it boots a USB
-; stick as a hard disk (drive 80h), where LBA reads work.
+; stick as a hard disk (drive 80h), where LBA reads work. The second one is
+; the file system, where the kernel (fs.c) finds it.
     times 0x1BE - ($ - $$) db 0
     db 0x80, 0xFE, 0xFF, 0xFF   ; active; CHS start unused ("use LBA")
     db 0xDA, 0xFE, 0xFF, 0xFF   ; type DAh, "non-filesystem data"; CHS end unused
     dd 1, KERNEL_SECTORS        ; first sector (LBA) and size
+    db 0x00, 0xFE, 0xFF, 0xFF   ; not active
+    db 0xDA, 0xFE, 0xFF, 0xFF
+    dd 1 + KERNEL_SECTORS, FS_SECTORS
     times 510 - ($ - $$) db 0
     dw 0xAA55                   ; the boot signature the BIOS checks

@@ -1,6 +1,8 @@
 /* console.c - a prompt, a line editor, and a few commands. */
 #include <stdint.h>
 #include "console.h"
+#include "errno.h"
+#include "fs.h"
 #include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
@@ -118,20 +120,45 @@ static char *split_word(char *s)
     return rest;
 }
 
-static void list_programs(char *arg)
+/* ls [FOLDER]: a folder's files with their sizes, and its folders. */
+static void list(char *arg)
 {
-    (void)arg;
-    for (const struct program *p = programs; p->name; p++)
-        kprintf("%-12s %u bytes\n", p->name, p->size);
+    const struct fs_node *dir, *node;
+    uint32_t index = 0;
+    int error = fs_lookup(0, arg[0] ? arg : "/", &dir);
+    if (!error && dir->type != 'd')
+        error = -ENOTDIR;
+    if (error)
+        kprintf("ls: %s: %s\n", arg, error == -ENOTDIR ? "not a folder" : "not found");
+    while (!error && (node = fs_next(dir, &index)))
+        if (node->type == 'd')
+            kprintf("%s/\n", fs_basename(node));
+        else
+            kprintf("%-12s %u bytes\n", fs_basename(node), node->size);
 }
 
-/* Run a program from user/: argv[0] is its name, the rest are the words
-   of args. */
-static void start_program(const struct program *p, char *args, int trace)
+/* The program a command names: a name with a '/' is a path, any other a
+   file in /bin. 0 if there is no such file. */
+static const struct fs_node *program_find(const char *name)
+{
+    char path[FS_PATH] = "/bin/";
+    const struct fs_node *node;
+    int slash = 0;
+    for (int i = 0; name[i]; i++)
+        slash |= name[i] == '/';
+    if (!name[0] || strlen(name) + sizeof "/bin/" > FS_PATH)
+        return 0;
+    memcpy(slash ? path : path + 5, name, strlen(name) + 1);
+    return !fs_lookup(0, path, &node) && node->type == 'f' ? node : 0;
+}
+
+/* Run a program: argv[0] is the name it was called by, the rest are the
+   words of args. */
+static void start_program(const struct fs_node *exe, char *name, char *args, int trace)
 {
     char *argv[MAX_ARGS];
     int argc = 0;
-    argv[argc++] = (char *)p->name;
+    argv[argc++] = name;
     for (;;) {
         while (*args == ' ')
             args++;
@@ -140,17 +167,17 @@ static void start_program(const struct program *p, char *args, int trace)
         argv[argc++] = args;
         args = split_word(args);
     }
-    process_run(p, argc, argv, trace);
+    process_run(exe, argc, argv, trace);
 }
 
 static void trace_command(char *arg)
 {
     char *rest = split_word(arg);
-    const struct program *p = program_find(arg);
-    if (p)
-        start_program(p, rest, 1);
+    const struct fs_node *exe = program_find(arg);
+    if (exe)
+        start_program(exe, arg, rest, 1);
     else
-        kprintf("trace: no program '%s'; ls lists them\n", arg);
+        kprintf("trace: no program '%s'; ls /bin lists them\n", arg);
 }
 
 static void meminfo(char *arg)
@@ -286,7 +313,7 @@ static const struct command {
     { "fill ADDR N", "write N bytes at ADDR: try it past a block's end", fill_command },
     { "oom", "kmalloc 64 KiB blocks until there is no memory left", out_of_memory },
     { "selftest", "check the heap again, as at boot", selftest },
-    { "ls", "the user programs; type a name (and arguments) to run one", list_programs },
+    { "ls [FOLDER]", "the files in / or FOLDER; type a program's name to run it", list },
     { "trace NAME", "run a program and show its system calls, as strace does", trace_command },
 };
 
@@ -305,20 +332,23 @@ static int named(const char *usage, const char *word)
     return !*word && (*usage == ' ' || !*usage);
 }
 
+/* A name is looked up as a program first (in /bin, or a path), then as
+   a command: a program named like a command is not hidden by it. */
 void console_execute(char *line)
 {
-    const struct program *program;
     char *arg = split_word(line);   /* "crash pf" into "crash" and "pf" */
-
+    const struct fs_node *exe = program_find(line);
+    if (exe) {
+        start_program(exe, line, arg, 0);
+        return;
+    }
     for (unsigned i = 0; i < sizeof commands / sizeof *commands; i++) {
         if (named(commands[i].usage, line)) {
             commands[i].run(arg);
             return;
         }
     }
-    if ((program = program_find(line)))
-        start_program(program, arg, 0);
-    else if (line[0])
+    if (line[0])
         kprintf("unknown command '%s': type help for the list\n", line);
 }
 

@@ -2,6 +2,7 @@
  * user programs; turn on paging; then the console, which runs programs. */
 #include <stdint.h>
 #include "console.h"
+#include "fs.h"
 #include "gdt.h"
 #include "heap.h"
 #include "interrupts.h"
@@ -57,8 +58,9 @@ void kmain(void)
     kprintf("step06: user programs in ring 3, and system calls\n");
     vga_set_colour(VGA_WHITE, VGA_BLUE);
     memory_setup();
+    fs_init();
     interrupts_on();
-    kprintf("Type help and press Enter, or ls for the programs.\n\n");
+    kprintf("Type help and press Enter, or ls /bin for the programs.\n\n");
 
     serial_puts("step06: ready\n");
 #ifdef AUTORUN

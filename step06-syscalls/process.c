@@ -5,12 +5,14 @@
 #include "crash.h"
 #include "elf.h"
 #include "gdt.h"
+#include "heap.h"
 #include "keyboard.h"
 #include "kprintf.h"
 #include "pages.h"
 #include "paging.h"
 #include "process.h"
 #include "string.h"
+#include "sysfile.h"
 #include "vga.h"
 
 /* Auxiliary vector types (System V i386 ABI, "Process Initialization"). */
@@ -31,12 +33,21 @@ static uint8_t trap_stack[16384] __attribute__((aligned(16)));
 int user_enter(uint32_t eip, uint32_t esp);        /* usermode.asm */
 _Noreturn void user_return(int status);
 
-const struct program *program_find(const char *name)
+/* glibc's string functions use SSE2 (movd, pxor), which the CPU runs only
+   once the system says it saves the SSE registers (CR4.OSFXSR; Intel SDM
+   3A, 13.1.3). One program at a time, and a kernel built without them
+   (-mgeneral-regs-only): there is nothing to save. CPUID.1:EDX bit 25 says
+   whether the CPU has SSE at all. */
+static void sse_on(void)
 {
-    for (const struct program *p = programs; p->name; p++)
-        if (!strcmp(p->name, name))
-            return p;
-    return 0;
+    uint32_t a = 1, b, c, d, cr0, cr4;
+    __asm__ volatile("cpuid" : "+a"(a), "=b"(b), "=c"(c), "=d"(d));
+    if (!(d & 1u << 25))
+        return;
+    __asm__ volatile("mov %%cr0, %0; mov %%cr4, %1" : "=r"(cr0), "=r"(cr4));
+    cr0 = (cr0 & ~4u) | 2;      /* EM off: no x87 emulation; MP on */
+    cr4 |= 3u << 9;             /* OSFXSR and OSXMMEXCPT */
+    __asm__ volatile("mov %0, %%cr0; mov %1, %%cr4" : : "r"(cr0), "r"(cr4));
 }
 
 /* Push n bytes onto the new program's stack through the kernel's one-to-one
@@ -81,21 +92,37 @@ static uint32_t build_stack(int argc, char **argv, const struct elf_image *image
     return sp;
 }
 
-void process_run(const struct program *p, int argc, char **argv, int trace)
+/* The whole file into the heap, for elf_load; 0 if it cannot be read. */
+static uint8_t *read_file(const struct fs_node *exe)
+{
+    uint8_t *file = kmalloc(exe->size);
+    if (file && fs_read(exe, 0, file, exe->size) != (int32_t)exe->size) {
+        kfree(file);
+        return 0;
+    }
+    return file;
+}
+
+void process_run(const struct fs_node *exe, int argc, char **argv, int trace)
 {
     struct elf_image image;
     uint8_t *stack[STACK_PAGES];
-    const char *error = elf_load(p->elf, p->size, &image);
+    const char *name = fs_basename(exe);
+    uint8_t *file = read_file(exe);
+    const char *error = file ? elf_load(file, exe->size, &image) : "cannot read the file";
+    kfree(file);
     for (int i = 0; i < STACK_PAGES && !error; i++)
         if (!(stack[i] = paging_map_user(USER_END - (i + 1) * PAGE_SIZE, 1)))
             error = "out of memory for the stack";
     if (error) {
-        kprintf("%s: cannot run: %s\n", p->name, error);
+        kprintf("%s: cannot run: %s\n", name, error);
         paging_clear_user();
         return;
     }
     static int last_pid;
-    current = (struct process){ .name = p->name, .pid = ++last_pid, .trace = trace };
+    current = (struct process){ .name = name, .exe = exe, .pid = ++last_pid, .trace = trace,
+        .files = { { &fs_terminal, 0, O_RDONLY }, { &fs_terminal, 0, O_WRONLY },
+                   { &fs_terminal, 0, O_WRONLY } } };
     current.brk_start = current.brk = PGROUNDUP(image.end);
     current.mmap_next = MMAP_START;
     for (int entry = TLS_FIRST; entry <= TLS_LAST; entry++)
@@ -103,6 +130,7 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     uint32_t sp = build_stack(argc, argv, &image, stack);
 
     tss_set_kernel_stack((uint32_t)trap_stack + sizeof trap_stack);
+    sse_on();
     keyboard_escape();          /* an Esc from before is not for this program */
     int status = user_enter(image.entry, sp);
     __asm__ volatile("sti");    /* we came back through an interrupt gate */
@@ -110,7 +138,8 @@ void process_run(const struct program *p, int argc, char **argv, int trace)
     if (vga_cursor() % VGA_COLS)
         kprintf("\n");          /* the status goes on a line of its own */
     if (status >= 0)
-        kprintf("%s: exited with status %d\n", p->name, status);
+        kprintf("%s: exited with status %d\n", name, status);
+    memset(current.files, 0, sizeof current.files);     /* close what it left open */
     paging_clear_user();
 }
 

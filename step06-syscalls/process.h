@@ -3,24 +3,23 @@
 #define PROCESS_H
 
 #include <stdint.h>
+#include "fs.h"
 #include "interrupts.h"
 
-/* The programs built into the kernel image from user/ (see the Makefile). */
-struct program {
-    const char *name;
-    const uint8_t *elf;
-    uint32_t size;
-};
-extern const struct program programs[];   /* ends with a NULL name */
-
-const struct program *program_find(const char *name);
-
 #define MAX_ARGS 16             /* argv[0], the name, included */
+#define MAX_FILES 16            /* open files per program, fd 0 to 15 */
 #define STACK_PAGES 16          /* the stack: 64 KiB below USER_END */
 
-/* Run a program with its arguments (argv[0] is its name, argc at most
+/* Run the program in the file exe with its arguments (argc at most
    MAX_ARGS) until it exits or is killed; trace prints each system call. */
-void process_run(const struct program *p, int argc, char **argv, int trace);
+void process_run(const struct fs_node *exe, int argc, char **argv, int trace);
+
+/* An open file: what a file descriptor, its index in files[], names. */
+struct file {
+    const struct fs_node *node;     /* 0: the descriptor is free */
+    int64_t offset;                 /* where the next read starts */
+    uint32_t flags;                 /* O_RDONLY or O_WRONLY, O_CLOEXEC (sysfile.h) */
+};
 
 /* A signal's action as rt_sigaction takes it (Linux's for i386). */
 struct sigaction {
@@ -31,12 +30,14 @@ struct sigaction {
 /* The running program's state, for the system calls. */
 struct process {
     const char *name;
+    const struct fs_node *exe;  /* its file, for /proc/self/exe */
     int pid;
     int trace;
     struct sigaction actions[64];   /* kept for rt_sigaction; no signal is sent */
     uint64_t blocked;           /* rt_sigprocmask's blocked signals */
     uint32_t brk_start, brk;    /* the heap: from the end of the data up to brk */
     uint32_t mmap_next;         /* where mmap2 hands out pages next */
+    struct file files[MAX_FILES];   /* fd 0, 1, 2: the terminal */
 };
 extern struct process current;
 

@@ -18,6 +18,7 @@
 #include "paging.h"
 #include "process.h"
 #include "syscall.h"
+#include "sysfile.h"
 #include "trace.h"
 #include "tty.h"
 
@@ -34,15 +35,26 @@ static int32_t sys_exit(const uint32_t *a)
     process_exit(status);
 }
 
-/* read(fd, buf, n): only fd 0, the keyboard. */
+/* Is fd open for reading (or, with O_WRONLY, for writing)? Opened
+   files are only read; fd 0 is the keyboard, 1 and 2 the screen. */
+static struct file *file_for(uint32_t fd, uint32_t how)
+{
+    struct file *f = file_get(fd);
+    return f && (f->flags & O_ACCMODE) == how ? f : 0;
+}
+
+/* read(fd, buf, n): from the keyboard or a file. */
 static int32_t sys_read(const uint32_t *a)
 {
     uint32_t fd = a[0], va = a[1], n = a[2];
-    if (fd != 0)
+    struct file *f = file_for(fd, O_RDONLY);
+    if (!f)
         return -EBADF;
     char *buf = user_out(va, n);
     if (!buf)
         return -EFAULT;
+    if (f->node != &fs_terminal)
+        return file_read(f, buf, n);
     return n ? tty_read(buf, n, 1) : 0;
 }
 
@@ -50,7 +62,7 @@ static int32_t sys_read(const uint32_t *a)
 static int32_t sys_write(const uint32_t *a)
 {
     uint32_t fd = a[0], va = a[1], n = a[2];
-    if (fd != 1 && fd != 2)
+    if (!file_for(fd, O_WRONLY))
         return -EBADF;
     /* EXERCISE step06-write-check BEGIN */
     const char *buf = user_in(va, n);
@@ -124,7 +136,7 @@ static int32_t sys_writev(const uint32_t *a)
 {
     uint32_t fd = a[0], iov_va = a[1], count = a[2];
     const struct iovec *iov;
-    if (fd != 1 && fd != 2)
+    if (!file_for(fd, O_WRONLY))
         return -EBADF;
     int32_t error = user_iovecs(iov_va, count, &iov);
     if (error)
@@ -146,7 +158,8 @@ static int32_t sys_readv(const uint32_t *a)
 {
     uint32_t fd = a[0], iov_va = a[1], count = a[2];
     const struct iovec *iov;
-    if (fd != 0)
+    struct file *f = file_for(fd, O_RDONLY);
+    if (!f)
         return -EBADF;
     int32_t error = user_iovecs(iov_va, count, &iov);
     if (error)
@@ -159,9 +172,12 @@ static int32_t sys_readv(const uint32_t *a)
         if (!buf)
             return total ? (int32_t)total : -EFAULT;
         /* Once something came, the rest of the line only: no new line. */
-        uint32_t got = tty_read(buf, iov[i].len, total == 0);
+        int32_t got = f->node != &fs_terminal ? file_read(f, buf, iov[i].len)
+                                                : (int32_t)tty_read(buf, iov[i].len, total == 0);
+        if (got < 0)
+            return total ? (int32_t)total : got;
         total += got;
-        if (got < iov[i].len)
+        if ((uint32_t)got < iov[i].len)
             break;
     }
     return total;
@@ -173,7 +189,7 @@ static int32_t sys_readv(const uint32_t *a)
 static int32_t sys_ioctl(const uint32_t *a)
 {
     uint32_t fd = a[0];
-    return fd <= 2 ? -ENOTTY : -EBADF;
+    return file_get(fd) ? -ENOTTY : -EBADF;
 }
 
 /* set_thread_area(desc): a C library keeps its per-thread data at %gs:0.
@@ -321,6 +337,21 @@ static const struct syscall table[] = {
     [267] = { "clock_nanosleep", sys_clock_nanosleep, "dxpp", 'd' },
     [403] = { "clock_gettime64", sys_clock_gettime64, "dp", 'd' },
     [407] = { "clock_nanosleep_time64", sys_clock_nanosleep_time64, "dxpp", 'd' },
+    /* sysfile.c: files */
+    [5] = { "open", sys_open, "so", 'd' },
+    [6] = { "close", sys_close, "d", 'd' },
+    [19] = { "lseek", sys_lseek, "dde", 'd' },
+    [85] = { "readlink", sys_readlink, "srd", 'd' },
+    [140] = { "_llseek", sys_llseek, "dddpe", 'd' },
+    [195] = { "stat64", sys_stat64, "sS", 'd' },
+    [196] = { "lstat64", sys_stat64, "sS", 'd' },
+    [197] = { "fstat64", sys_fstat64, "dS", 'd' },
+    [220] = { "getdents64", sys_getdents64, "dpd", 'd' },
+    [295] = { "openat", sys_openat, "aso", 'd' },
+    [300] = { "fstatat64", sys_fstatat64, "asSx", 'd' },
+    [383] = { "statx", sys_statx, "asxxp", 'd' },
+    [55] = { "fcntl", sys_fcntl, "ddx", 'd' },
+    [221] = { "fcntl64", sys_fcntl, "ddx", 'd' },
 };
 
 static const struct syscall *syscall_find(uint32_t number)

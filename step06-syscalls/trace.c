@@ -9,12 +9,14 @@
  * (its length is the next argument), r a buffer the call filled (its length
  * is the result), s a C string such as a path, shown whole; buffers and
  * strings as trace_string shows them. They are read only after the same
- * check the calls use.
+ * check the calls use. For files: o open's flags, a a folder's fd (or
+ * AT_FDCWD), e lseek's whence, S a struct stat64 the call filled.
  */
 #include "errno.h"
 #include "kprintf.h"
 #include "paging.h"
 #include "syscall.h"
+#include "sysfile.h"
 #include "trace.h"
 #include "vga.h"
 
@@ -30,6 +32,14 @@ static const char *error_name(int32_t e)
     case EINVAL: return "EINVAL (Invalid argument)";
     case ENOTTY: return "ENOTTY (Inappropriate ioctl for device)";
     case ENOSYS: return "ENOSYS (Function not implemented)";
+    case ENOENT: return "ENOENT (No such file or directory)";
+    case EEXIST: return "EEXIST (File exists)";
+    case ENOTDIR: return "ENOTDIR (Not a directory)";
+    case EISDIR: return "EISDIR (Is a directory)";
+    case EMFILE: return "EMFILE (Too many open files)";
+    case ESPIPE: return "ESPIPE (Illegal seek)";
+    case EROFS: return "EROFS (Read-only file system)";
+    case ENAMETOOLONG: return "ENAMETOOLONG (File name too long)";
     case EOPNOTSUPP: return "EOPNOTSUPP (Operation not supported)";
     default: return "";
     }
@@ -84,6 +94,41 @@ void trace_string(uint32_t va, uint32_t n, uint32_t max, int cstring)
     kprintf(i == len && n > len ? "\"..." : "\"");
 }
 
+static const struct { uint32_t bit; const char *name; } open_flags[] = {
+    { 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" }, { 01000, "O_TRUNC" },
+    { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" }, { 0100000, "O_LARGEFILE" },
+    { 0200000, "O_DIRECTORY" }, { 0400000, "O_NOFOLLOW" }, { 02000000, "O_CLOEXEC" },
+};
+
+static void flags(uint32_t f)
+{
+    static const char *access[] = { "O_RDONLY", "O_WRONLY", "O_RDWR", "O_ACCMODE" };
+    kprintf("%s", access[f & O_ACCMODE]);
+    f &= ~O_ACCMODE;
+    for (unsigned i = 0; i < sizeof open_flags / sizeof *open_flags; i++)
+        if (f & open_flags[i].bit) {
+            kprintf("|%s", open_flags[i].name);
+            f &= ~open_flags[i].bit;
+        }
+    if (f)
+        kprintf("|0x%x", f);
+}
+
+/* {st_mode=S_IFREG|0644, st_size=18, ...}, if the call filled it. */
+static void stat(uint32_t va, int32_t result)
+{
+    struct stat64 st;
+    if (result < 0 || copyin(&st, va, sizeof st)) {
+        kprintf(va ? "0x%x" : "NULL", va);
+        return;
+    }
+    uint32_t m = st.mode;
+    const char *kind = (m & S_IFMT) == S_IFDIR ? "S_IFDIR"
+                     : (m & S_IFMT) == S_IFCHR ? "S_IFCHR" : "S_IFREG";
+    kprintf("{st_mode=%s|%u%u%u%u, st_size=%u, ...}", kind, m >> 9 & 7, m >> 6 & 7,
+            m >> 3 & 7, m & 7, (uint32_t)st.size);
+}
+
 static void argument(char how, const uint32_t *a, int i, int32_t result)
 {
     if (how == 'd')
@@ -96,6 +141,15 @@ static void argument(char how, const uint32_t *a, int i, int32_t result)
         trace_string(a[i], a[i + 1], 32, 0);
     else if (how == 's')
         trace_string(a[i], PATH_MAX, PATH_MAX, 1);
+    else if (how == 'o')
+        flags(a[i]);
+    else if (how == 'a')
+        kprintf((int32_t)a[i] == -100 ? "AT_FDCWD" : "%d", a[i]);
+    else if (how == 'e')
+        kprintf(a[i] <= 2 ? (const char *[]){ "SEEK_SET", "SEEK_CUR", "SEEK_END" }[a[i]] : "%u",
+                a[i]);
+    else if (how == 'S')
+        stat(a[i], result);
     else if (result < 0)
         kprintf(a[i] ? "0x%x" : "NULL", a[i]);    /* nothing was read */
     else

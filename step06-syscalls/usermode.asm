@@ -43,6 +43,9 @@ user_enter:
 
 ; _Noreturn void user_return(int status)
 user_return:
+    xor edx, edx                ; fs and gs may hold the program's TLS entry,
+    mov fs, dx                  ; which the next program's start clears: an
+    mov gs, dx                  ; interrupt would then reload a void selector
     mov eax, [esp + 4]          ; user_enter's return value
     mov esp, [kernel_esp]
     pop edi

@@ -116,7 +116,7 @@ def programs():
 def compared_programs():
     """(kind, label, name, args, stdin) for each program compared with Linux."""
     for name in programs():
-        if name in ("badptr", "hostile", "compat", "fuzz") or linux_only(name):
+        if name in ("badptr", "hostile", "compat", "fuzz", "cat", "wc") or linux_only(name):
             continue            # tests of their own: below, and in fuzzdiff.py
         args, stdin = RUNS.get(name, ((), ""))
         label = " ".join((name,) + args)
@@ -135,8 +135,8 @@ def test_program(machine, kind, label, name, args, stdin):
                    "give -EFAULT, as on Linux")
 def test_bad_pointer(machine, case):
     out, status = same_as_linux(machine, "badptr", (case,), "")
-    expect(out.count("-14") == 4, f"badptr {case}: write, read, clock_gettime64 and "
-           f"rt_sigprocmask must all give -EFAULT (-14): {out!r}", machine)
+    expect(out.count("-14") == 5, f"badptr {case}: write, read, clock_gettime64, "
+           f"rt_sigprocmask and fstat64 must all give -EFAULT (-14): {out!r}", machine)
     console_answers(machine)
 
 
@@ -332,9 +332,10 @@ def test_trace_musl(built):
     expect("= -1 ENOTTY (Inappropriate ioctl for device)" in out, f"{out!r}")
 
 
-@pytest.mark.title("ls lists every program in user/ and musl/, and an unknown name gets a message")
+@pytest.mark.title("ls /bin lists every program in user/ and musl/, and an unknown name gets "
+                   "a message")
 def test_ls(machine):
-    out = command(machine, "ls")
+    out = command(machine, "ls /bin")
     for name in programs():
         expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
                f"ls does not list {name}: {out!r}", machine)
@@ -350,7 +351,8 @@ def test_new_program(built):
     make(folder, "all")
     with Qemu(os.path.join(folder, "build", "os.img")) as machine:
         machine.wait_for("step06: ready")
-        expect("newprog" in command(machine, "ls"), "ls does not list newprog", machine)
+        expect("newprog" in command(machine, "ls /bin"), "ls /bin does not list newprog",
+               machine)
         out, status = on_kernel(machine, "newprog")
         expect(out == "new program\n" and status == 7, f"newprog: {out!r}, status {status}",
                machine)
@@ -371,3 +373,64 @@ def test_bochs_runs_a_program(built):
         machine.wait_for("hello: exited with status 0", timeout=90, source="serial")
         expect("hello, world\r\n" in machine.serial(), "hello printed nothing under Bochs",
                machine)
+
+
+@pytest.mark.title("cat /etc/motd prints the file; trace shows open, read, fstat-free close "
+                   "as strace does")
+def test_files(machine):
+    out, status = on_kernel(machine, "cat", ("/etc/motd",))
+    with open(os.path.join(STEP, "disk", "etc", "motd")) as f:
+        motd = f.read()
+    expect(out == motd and status == 0, f"cat /etc/motd: {out!r}, status {status}", machine)
+    out = command(machine, "trace cat /etc/motd").replace("\r\n", "\n")
+    for line in ('open("/etc/motd", O_RDONLY|O_LARGEFILE) = 3\n',
+                 f'read(3, "{motd[:-1]}\\n", 4096) = {len(motd)}\n', 'read(3, "", 4096) = 0\n',
+                 "close(3) = 0\n"):
+        expect(line in out, f"trace cat /etc/motd: no line {line!r} in {out!r}", machine)
+    out, status = on_kernel(machine, "wc", ("/etc/motd",))
+    expect(out == f"1 3 {len(motd)} /etc/motd\n", f"wc /etc/motd: {out!r}", machine)
+
+
+FILES_OUT = """/etc/motd 0 = 3
+etc/motd 0 = 4
+/etc/../etc/./motd 0 = 5
+/etc 0 = 6
+/nope 0 = -2
+/etc/motd/x 0 = -20
+/etc/motd 65536 = -20
+/etc 1 = -21
+/etc/motd 1 = -30
+/etc/motd 2 = -30
+/etc/new 65 = -30
+/nope/new 65 = -2
+NULL 0 = -14
+lseek(3, 0, SEEK_END) = 18
+lseek(0, 0, SEEK_SET) = -29
+close(3) = 0
+close(3) = -9
+"""
+
+
+@pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), and "
+                   "a program's files are closed when it exits")
+def test_file_errors(machine):
+    for run in range(2):
+        out, status = on_kernel(machine, "files")
+        expect(out == FILES_OUT and status == 0, f"files, run {run + 1}: expected\n"
+               + line_report(FILES_OUT.split("\n"), out.split("\n")), machine)
+
+
+@pytest.mark.title("a program named like a console command runs (programs come before commands)")
+def test_program_before_builtin(built):
+    built("step06")
+    source = '#include "lib.h"\n\nint main(void)\n{\n    print("not the built-in\\n");\n    return 3;\n}\n'
+    folder = copy_step("step06", {"user/sleep.c": source}, build=True)
+    make(folder, "all")
+    with Qemu(os.path.join(folder, "build", "os.img")) as machine:
+        machine.wait_for("step06: ready")
+        out, status = on_kernel(machine, "sleep")
+        expect(out == "not the built-in\n" and status == 3, f"sleep: {out!r}, {status}", machine)
+        out = command(machine, "/bin/hello")
+        expect("hello, world\r\nhello: exited with status 0" in out, f"/bin/hello: {out!r}",
+               machine)
+        expect("ticks:" in command(machine, "ticks"), "the built-in ticks is gone", machine)

@@ -6,9 +6,11 @@
 
 static char last_page_filler[16];
 
-/* write and read on the n bytes at p; and two calls that take a struct,
+#define SYS_fstat64 197
+
+/* write and read on the n bytes at p; and three calls that take a struct,
    put where the range ends, so that it is bad as the range is: a time
-   written out (16 bytes), a signal set read in (8). */
+   written out (16 bytes), a signal set read in (8), a file's stat (96). */
 static void try(const char *what, char *p, unsigned long n)
 {
     print(what);
@@ -20,6 +22,8 @@ static void try(const char *what, char *p, unsigned long n)
     print_number(syscall3(SYS_clock_gettime64, 1, (long)(p + n - 16), 0));
     print(", rt_sigprocmask ");
     print_number(syscall6(SYS_rt_sigprocmask, 0, (long)(p + n - 8), 0, 8, 0, 0));
+    print(", fstat64 ");
+    print_number(syscall3(SYS_fstat64, 1, (long)(p + n - 96), 0));
     print("\n");
 }
 

@@ -47,6 +47,7 @@
 #define OUTPUT   (IOV + 0x2800)
 #define OUTPUT_END (IOV + 0x3000)  /* nothing is mapped after it */
 #define MAPAREA  0x31000000u    /* 64 pages for mmap2 and munmap to play in */
+#define PATHS    (IOV + 0x2040) /* "/" and "/no-such-file", for the file calls */
 #define PROTECT  0x30020000u    /* 4 pages for mprotect, mapped all along */
 
 #define SYS_ioctl            54
@@ -56,6 +57,16 @@
 #define SYS_mmap2            192
 #define SYS_set_thread_area  243
 #define SYS_set_tid_address  258
+#define SYS_open             5
+#define SYS_close            6
+#define SYS_lseek            19
+#define SYS_readlink         85
+#define SYS_llseek           140
+#define SYS_stat64           195
+#define SYS_fstat64          197
+#define SYS_getdents64       220
+#define SYS_fcntl64          221
+#define SYS_openat           295
 #define SYS_gettimeofday     78
 #define SYS_uname            122
 #define SYS_mprotect         125
@@ -409,8 +420,8 @@ static enum answer make_mmap2(unsigned long *a)
         a[1] = PICK(1, PAGE, 2 * PAGE);
         a[0] &= ~(PAGE - 1);
         break;
-    case 1:                                         /* a file: bad fds only */
-        a[3] &= ~0x20u;
+    case 1:                                         /* a file: bad fds only; qemu-i386 */
+        a[3] &= ~0x120u;                            /* checks MAP_GROWSDOWN before the fd */
         a[1] = PICK(1, PAGE, 2 * PAGE);
         a[0] &= ~(PAGE - 1);
         a[4] = bad_fd();
@@ -455,6 +466,121 @@ static enum answer make_set_tid_address(unsigned long *a)
 {
     a[0] = PICK(0, DATA + 200, 0xc0000000);
     return ERROR_OR_NOT;
+}
+
+/* --- Files: only what both file systems agree on. "/" is a folder on
+   both, /no-such-file is on neither, and a name made of the playground's
+   letters is in no working folder. Nothing is created (no O_CREAT), and a
+   call that would fill a good buffer with a stat or a link is not drawn:
+   the two systems' files differ, and the playground must stay the same. */
+static unsigned long path(void)
+{
+    return PICK(PATHS, PATHS + 16, RDONLY - 6, RDONLY, HOLE - 8, bad_address());
+}
+
+static unsigned long open_flags(void)
+{
+    return PICK(0, 1, 2, 01000, 0200000, 0200001, 0200, 0400000, 04000, 02000000,
+                0100000, 01001);        /* not 3, which Linux reads its own way */
+}
+
+static enum answer make_open(unsigned long *a)
+{
+    a[0] = path();
+    a[1] = open_flags();
+    return ERROR_OR_NOT;                /* the fd: Linux's may be another */
+}
+
+/* openat(dirfd, path, flags): a pipe or a bad fd as the folder too. */
+static enum answer make_openat(unsigned long *a)
+{
+    a[0] = PICK(-100, 0, 1, bad_fd());
+    a[1] = path();
+    a[2] = open_flags();
+    return ERROR_OR_NOT;
+}
+
+static enum answer make_close(unsigned long *a)
+{
+    a[0] = bad_fd();                    /* 0 to 2 would end the run's output */
+    return EXACT;
+}
+
+/* lseek and _llseek: fd 0 to 2 only with a whence that is none, which
+   is refused first: run by hand, they may be files that can seek (a huge
+   offset on a file that stderr goes to would make it huge). */
+static unsigned long whence(unsigned long fd)
+{
+    return fd <= 2 ? PICK(5, 0xffffffff) : PICK(0, 1, 2, 3, 4, 5, 0xffffffff);
+}
+
+static enum answer make_lseek(unsigned long *a)
+{
+    a[0] = PICK(0, 1, 2, bad_fd());
+    a[1] = length();
+    a[2] = whence(a[0]);
+    return EXACT;
+}
+
+static enum answer make_llseek(unsigned long *a)
+{
+    a[0] = PICK(0, 1, 2, bad_fd());
+    a[1] = length();
+    a[2] = length();
+    a[3] = PICK(DATA, bad_address());
+    a[4] = whence(a[0]);
+    return EXACT;
+}
+
+/* fstat64(fd, buf): a good fd only with a buffer it cannot fill. */
+static enum answer make_fstat64(unsigned long *a)
+{
+    a[0] = PICK(0, 1, 2, bad_fd());
+    do
+        a[1] = destination(96);
+    while (a[0] <= 2 && good_range(a[1], 96));
+    return EXACT;
+}
+
+/* stat64(path, buf): for "/" a buffer it cannot fill. */
+static enum answer make_stat64(unsigned long *a)
+{
+    a[0] = path();
+    do
+        a[1] = destination(96);
+    while (a[0] == PATHS && good_range(a[1], 96));
+    return EXACT;
+}
+
+/* getdents64(fd, buf, size): no fd here is a folder; qemu-i386 checks the
+   buffer first, Linux the fd: the buffer is good. */
+static enum answer make_getdents64(unsigned long *a)
+{
+    a[0] = PICK(0, 1, 2, bad_fd());
+    a[1] = DATA + random() % 64;
+    a[2] = 1 + random() % 200;         /* 0: qemu-i386 says -ENOMEM */
+    return EXACT;
+}
+
+/* readlink(path, buf, size): "/" is no link (-EINVAL); a size of 1 to 200
+   and a good buffer, which qemu-i386 checks before the size. */
+static enum answer make_readlink(unsigned long *a)
+{
+    a[0] = path();
+    a[1] = DATA + random() % 64;
+    a[2] = 1 + random() % 200;
+    return EXACT;
+}
+
+/* fcntl64(fd, command, arg): F_GETFD, F_SETFD, F_GETFL (whose flags a
+   64-bit host adds to), and a command that is none, on a good fd only:
+   qemu-i386 checks the command first, Linux the fd. */
+static enum answer make_fcntl64(unsigned long *a)
+{
+    a[1] = PICK(1, 2, 3, 99);
+    a[0] = a[1] == 99 ? PICK(0, 1, 2) : PICK(0, 1, 2, bad_fd());
+    a[2] = PICK(0, 1);
+    return a[1] == 3 ? ERROR_OR_NOT : EXACT;
 }
 
 /* Where a call writes a struct of n bytes: OUTPUT, bad, straddling into
@@ -693,6 +819,16 @@ static const struct call {
     { "rt_sigprocmask", SYS_rt_sigprocmask, make_rt_sigprocmask, 4 },
     { "prctl", SYS_prctl, make_prctl, 2 },
     { "syscall", 0, make_nosys, 3 },
+    { "open", SYS_open, make_open, 2 },
+    { "openat", SYS_openat, make_openat, 3 },
+    { "close", SYS_close, make_close, 1 },
+    { "lseek", SYS_lseek, make_lseek, 3 },
+    { "_llseek", SYS_llseek, make_llseek, 5 },
+    { "fstat64", SYS_fstat64, make_fstat64, 2 },
+    { "stat64", SYS_stat64, make_stat64, 2 },
+    { "getdents64", SYS_getdents64, make_getdents64, 3 },
+    { "readlink", SYS_readlink, make_readlink, 3 },
+    { "fcntl64", SYS_fcntl64, make_fcntl64, 3 },
 };
 
 /* --- The run -------------------------------------------------------------- */
@@ -713,6 +849,8 @@ static void show_result(const struct call *c, enum answer kind, const unsigned l
         brk_now = r;
     } else if (kind == ERROR_OR_NOT && !(r < 0 && r > -4096)) {
         put("ok");                      /* an address or an id: Linux's choice */
+        if (c->make == make_open || c->make == make_openat)
+            syscall3(SYS_close, r, 0, 0);   /* at once: the fds do not run out */
     } else {
         put_number(r, 10);
     }
@@ -779,6 +917,9 @@ static void set_up(void)
     }
     for (unsigned long i = 0; i < 2 * PAGE; i++)
         ((char *)DATA)[i] = 'a' + i % 26;
+    const char *paths = "/\0______________/no-such-file";
+    for (unsigned long i = 0; i < 30; i++)
+        ((char *)PATHS)[i] = paths[i];
     for (unsigned long i = 0; i < sizeof own.canary; i++)
         own.canary[i] = i * 7;
     brk_start = brk_now = brk(0);
