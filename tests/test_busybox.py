@@ -55,6 +55,7 @@ def test_busybox(built):
     built("step06")
     exe = busybox()
     folder = copy_step("step06", FILES, build=True)
+    os.makedirs(os.path.join(folder, "disk", "bin"), exist_ok=True)   # git keeps no empty folder
     shutil.copy(exe, os.path.join(folder, "disk", "bin", "busybox"))
     make(folder, "all")
     root = os.path.join(folder, "build", "root")
