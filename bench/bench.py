@@ -386,11 +386,11 @@ def interleaved(what, runs, names, measure, errors, label=lambda name: name[:6])
 
 def browser_boot(runs, image, qemu_seconds):
     """step06 in the book's own chapter 6 page, opened from disk in headless
-    Chromium: the page's figures (tests/book_live.py reads them) for runs
+    Chromium: the page's figures (tests/test_book_live.py reads them) for runs
     boots, each in a fresh page load. Returns a sentence for the notes."""
     sys.path.insert(0, os.path.join(TOP, "book"))
     import build as book_build      # noqa: E402  (book/build.py: that page and its machine)
-    import book_live                # noqa: E402  (tests/book_live.py: drive the page)
+    import test_book_live as book_live  # noqa: E402  (tests/test_book_live.py: drive the page)
     chapter = next(c for c in book_build.chapters() if c[0].startswith("06-"))
     out = tempfile.mkdtemp(prefix="bench-book-")
     try:
