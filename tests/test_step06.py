@@ -56,7 +56,8 @@ def on_kernel(machine, name, args=(), stdin="", timeout=20):
     keyboard buffer until it reads them. Their echo is taken out."""
     before = len(machine.serial())
     line = " ".join((name,) + tuple(args))
-    machine.type(line + "\n" + stdin)
+    machine.type_echoed(line, machine.serial)
+    machine.type("\n" + stdin)
 
     def ended():
         out = machine.serial()[before:]

@@ -355,7 +355,8 @@ class Qemu(Machine):
             for char in text[i:i + group]:
                 self.key_events(keys_for(char))
             deadline = time.monotonic() + timeout
-            while text[:i + group] not in output()[start:]:
+            # Caps Lock may echo letters in the other case.
+            while text[:i + group].lower() not in output()[start:].lower():
                 if time.monotonic() > deadline or not self.alive():
                     self.type(text[i + group:])
                     return
