@@ -64,6 +64,11 @@ def pytest_collection_modifyitems(session, config, items):
         items[:] = keep
 
 
+def counted(report):
+    """Whether a report is a check's result: its call, or a setup that failed."""
+    return report.when == "call" or (report.failed and report.when == "setup")
+
+
 class Grader:
     """Collects each check's result (on the controller, when xdist runs
     the checks) and prints the grader's report."""
@@ -76,8 +81,7 @@ class Grader:
         self.config.pluginmanager.get_plugin("terminalreporter").write_line(line)
 
     def pytest_runtest_logreport(self, report):
-        failed = report.failed
-        if report.when == "call" or (failed and report.when == "setup"):
+        if counted(report):
             props = dict(report.user_properties)
             ok = report.passed
             points = props["points"]
@@ -148,8 +152,7 @@ class RunScore:
 
     def pytest_runtest_logreport(self, report):
         props = dict(report.user_properties)
-        if str(props.get("group", "")).startswith("step") and (
-                report.when == "call" or (report.failed and report.when == "setup")):
+        if str(props.get("group", "")).startswith("step") and counted(report):
             self.total += props["points"]
             self.score += props["points"] if report.passed else 0
 
