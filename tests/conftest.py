@@ -99,6 +99,7 @@ def pytest_runtest_makereport(item, call):
     last lines), and the command that reproduces it."""
     outcome = yield
     report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)     # for the console fixture
     if call.excinfo is None or report.passed or report.skipped:
         return
     error = call.excinfo.value
@@ -175,6 +176,51 @@ def machine(request, built):
     built(step)
     with harness.boot(step) as m:
         yield m
+
+
+@pytest.fixture(scope="module")
+def lent_machine():
+    """Where the console fixture keeps its machine between two checks."""
+    held = {}
+    yield held
+    if held:
+        held.pop("machine").stop()
+
+
+def at_prompt(machine):
+    """Is the console back at its prompt, with nothing else going on?"""
+    def prompt():
+        return machine.serial().endswith("\r\n" + harness.PROMPT)
+    try:
+        machine.wait_until(prompt, "the prompt", timeout=5, idle=1)
+        return True
+    except Failure:
+        return False
+
+
+@pytest.fixture
+def console(request, built, lent_machine):
+    """A QEMU at the module's step's prompt, lent from one check to the next:
+    for checks that each run a program and leave the console as they found
+    it. The kernel must survive every program, so running the next one on
+    the same boot also checks that. After a check that failed, or when the
+    console does not come back to its prompt, the boot ends there and the
+    next check gets a fresh one."""
+    step = request.node.get_closest_marker("group").args[0]
+    built(step)
+    machine = lent_machine.pop("machine", None)
+    if machine and not at_prompt(machine):
+        machine.stop()
+        machine = None
+    machine = machine or harness.boot(step)
+    try:
+        yield machine
+    finally:
+        report = getattr(request.node, "report_call", None)
+        if report and report.passed:
+            lent_machine["machine"] = machine
+        else:
+            machine.stop()
 
 
 @pytest.fixture(scope="module")

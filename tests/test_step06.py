@@ -127,33 +127,33 @@ def compared_programs():
 
 @pytest.mark.parametrize("kind,label,name,args,stdin", compared_programs())
 @pytest.mark.title("{kind} '{label}': same stdout and exit status as under qemu-i386")
-def test_program(machine, kind, label, name, args, stdin):
-    same_as_linux(machine, name, args, stdin)
+def test_program(console, kind, label, name, args, stdin):
+    same_as_linux(console, name, args, stdin)
 
 
 @pytest.mark.parametrize("case", BAD_POINTERS)
 @pytest.mark.title("bad pointer '{case}': write, read, clock_gettime64 and rt_sigprocmask "
                    "give -EFAULT, as on Linux")
-def test_bad_pointer(machine, case):
-    out, status = same_as_linux(machine, "badptr", (case,), "")
+def test_bad_pointer(console, case):
+    out, status = same_as_linux(console, "badptr", (case,), "")
     expect(out.count("-14") == 5, f"badptr {case}: write, read, clock_gettime64, "
-           f"rt_sigprocmask and fstat64 must all give -EFAULT (-14): {out!r}", machine)
-    console_answers(machine)
+           f"rt_sigprocmask and fstat64 must all give -EFAULT (-14): {out!r}", console)
+    console_answers(console)
 
 
 @pytest.mark.parametrize("case", HOSTILE)
 @pytest.mark.title("hostile '{case}': the program is killed with a reason, the kernel goes on")
-def test_hostile(machine, case):
-    out, status = same_as_linux(machine, "hostile", (case,), "")
-    expect(isinstance(status, str), f"hostile {case} was not killed", machine)
-    console_answers(machine)
+def test_hostile(console, case):
+    out, status = same_as_linux(console, "hostile", (case,), "")
+    expect(isinstance(status, str), f"hostile {case} was not killed", console)
+    console_answers(console)
 
 
 @pytest.mark.title("a user page fault names the address and eip: 'killed (page fault at ...)'")
-def test_fault_message(machine):
-    out, status = on_kernel(machine, "hostile", ("read-kernel",))
+def test_fault_message(console):
+    out, status = on_kernel(console, "hostile", ("read-kernel",))
     expect(re.fullmatch(r"killed \(page fault at 0x00010000, eip 0x0804[0-9a-f]{4}\)", status),
-           f"the kill message is {status!r}", machine)
+           f"the kill message is {status!r}", console)
 
 
 @pytest.mark.title("Esc stops a program that never ends, and the console answers again")
@@ -337,13 +337,13 @@ def test_trace_musl(built):
 
 @pytest.mark.title("ls /bin lists every program in user/ and musl/, and an unknown name gets "
                    "a message")
-def test_ls(machine):
-    out = command(machine, "ls /bin")
+def test_ls(console):
+    out = command(console, "ls /bin")
     for name in programs():
         expect(re.search(rf"^{name} +\d+ bytes", out.replace("\r", ""), re.M),
-               f"ls does not list {name}: {out!r}", machine)
-    out = command(machine, "nosuchprogram")
-    expect("unknown command 'nosuchprogram'" in out, f"{out!r}", machine)
+               f"ls does not list {name}: {out!r}", console)
+    out = command(console, "nosuchprogram")
+    expect("unknown command 'nosuchprogram'" in out, f"{out!r}", console)
 
 
 @pytest.mark.title("a new user/NAME.c is built, put in the image, listed and run")
@@ -380,18 +380,18 @@ def test_bochs_runs_a_program(built):
 
 @pytest.mark.title("cat /etc/motd prints the file; trace shows open, read, fstat-free close "
                    "as strace does")
-def test_files(machine):
-    out, status = on_kernel(machine, "cat", ("/etc/motd",))
+def test_files(console):
+    out, status = on_kernel(console, "cat", ("/etc/motd",))
     with open(os.path.join(STEP, "disk", "etc", "motd")) as f:
         motd = f.read()
-    expect(out == motd and status == 0, f"cat /etc/motd: {out!r}, status {status}", machine)
-    out = command(machine, "trace cat /etc/motd").replace("\r\n", "\n")
+    expect(out == motd and status == 0, f"cat /etc/motd: {out!r}, status {status}", console)
+    out = command(console, "trace cat /etc/motd").replace("\r\n", "\n")
     for line in ('open("/etc/motd", O_RDONLY|O_LARGEFILE) = 3\n',
                  f'read(3, "{motd[:-1]}\\n", 4096) = {len(motd)}\n', 'read(3, "", 4096) = 0\n',
                  "close(3) = 0\n"):
-        expect(line in out, f"trace cat /etc/motd: no line {line!r} in {out!r}", machine)
-    out, status = on_kernel(machine, "wc", ("/etc/motd",))
-    expect(out == f"1 3 {len(motd)} /etc/motd\n", f"wc /etc/motd: {out!r}", machine)
+        expect(line in out, f"trace cat /etc/motd: no line {line!r} in {out!r}", console)
+    out, status = on_kernel(console, "wc", ("/etc/motd",))
+    expect(out == f"1 3 {len(motd)} /etc/motd\n", f"wc /etc/motd: {out!r}", console)
 
 
 FILES_OUT = """/etc/motd 0 = 3
@@ -416,11 +416,11 @@ close(3) = -9
 
 @pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), and "
                    "a program's files are closed when it exits")
-def test_file_errors(machine):
+def test_file_errors(console):
     for run in range(2):
-        out, status = on_kernel(machine, "files")
+        out, status = on_kernel(console, "files")
         expect(out == FILES_OUT and status == 0, f"files, run {run + 1}: expected\n"
-               + line_report(FILES_OUT.split("\n"), out.split("\n")), machine)
+               + line_report(FILES_OUT.split("\n"), out.split("\n")), console)
 
 
 @pytest.mark.title("a program named like a console command runs (programs come before commands)")
