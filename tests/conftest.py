@@ -9,6 +9,7 @@ exercise's checks and `-k bochs` the checks whose title says Bochs."""
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -28,6 +29,19 @@ def pytest_addoption(parser):
     parser.addoption("--slow", action="store_true",
                      help="also the checks marked slow, which grade a copy of the course per "
                           "exercise (make test SLOW=1)")
+
+
+def pytest_configure(config):
+    """A folder for the whole run, shared by its worker processes, which
+    inherit the environment (see test_common.lone_copy). A run of its own
+    inside a check (a grader on a copy) gets its own folder."""
+    if not hasattr(config, "workerinput"):
+        os.environ["OS_TEST_RUN"] = tempfile.mkdtemp(prefix="ostest-run-")
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput"):
+        shutil.rmtree(os.environ.pop("OS_TEST_RUN", ""), ignore_errors=True)
 
 
 def normalise(step):
