@@ -210,26 +210,51 @@ int32_t sys_fstatat64(const uint32_t *a)
     return fstatat(dirfd, path_va, buf_va, flags);
 }
 
-/* getdents64(fd, buf, size): the folder's entries from where the last call
-   stopped, as many as fit, each a struct linux_dirent64 (include/linux/
-   dirent.h) padded to 8 bytes. "." and ".." are not listed. */
+/* The entry at position pos of the folder dir, as getdents64 lists them:
+   "." (pos 0) and ".." (1), as on Linux, then the nodes in it, node i at
+   2 + i (fs_next's index). *next is the position after it; 0 at the end. */
+static const struct fs_node *dir_entry(const struct fs_node *dir, int64_t pos,
+                                       const char **name, uint32_t *next)
+{
+    const struct fs_node *node = dir;
+    if (pos < 2) {
+        *name = pos == 0 ? "." : "..";
+        if (pos == 1)
+            fs_lookup(dir, "..", &node);        /* /'s parent is itself */
+        *next = pos + 1;
+        return node;
+    }
+    if (pos >= 0x7FFFFFFF)
+        return 0;                               /* past the end, where lseek may put it */
+    uint32_t index = pos - 2;
+    if (!(node = fs_next(dir, &index)))
+        return 0;
+    *name = fs_basename(node);
+    *next = index + 2;
+    return node;
+}
+
+/* getdents64(fd, buf, size): the folder's entries from the file's offset,
+   as many as fit, each a struct linux_dirent64 (include/linux/dirent.h)
+   padded to 8 bytes. Its d_off is the position after it, where the next
+   call goes on. */
 int32_t sys_getdents64(const uint32_t *a)
 {
-    uint32_t fd = a[0], va = a[1], size = a[2];
+    uint32_t fd = a[0], va = a[1], size = a[2], used = 0, next;
     struct file *f = file_get(fd);
     char *buf = user_out(va, size);
-    uint32_t used = 0, index = f ? f->offset : 0;
+    const struct fs_node *node;
+    const char *name;
     if (!f)
         return -EBADF;
     if (f->node->type != 'd')
         return -ENOTDIR;
     if (!buf)
         return -EFAULT;
-    for (const struct fs_node *node; (node = fs_next(f->node, &index)); f->offset = index) {
-        const char *name = fs_basename(node);
+    for (; (node = dir_entry(f->node, f->offset, &name, &next)); f->offset = next) {
         uint32_t len = strlen(name), entry = (19 + len + 1 + 7) & ~7u;
         struct { uint64_t ino; int64_t next; uint16_t size; uint8_t type; }
-            __attribute__((packed)) head = { node->sector, index, entry,
+            __attribute__((packed)) head = { node->sector, next, entry,
                                              node->type == 'd' ? DT_DIR : DT_REG };
         if (used + entry > size)
             return used ? (int32_t)used : -EINVAL;

@@ -411,11 +411,17 @@ lseek(3, 0, SEEK_END) = 18
 lseek(0, 0, SEEK_SET) = -29
 close(3) = 0
 close(3) = -9
+getdents64 on /etc, 8 bytes = -22
+. folder, its inode
+.. folder, /'s inode
+motd file
+getdents64 at the end = 0
 """
 
 
-@pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), and "
-                   "a program's files are closed when it exits")
+@pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), "
+                   "a program's files are closed when it exits, and getdents64 lists . and .. "
+                   "first and goes on where it stopped")
 def test_file_errors(machine):
     for run in range(2):
         out, status = on_kernel(machine, "files")
