@@ -40,10 +40,14 @@ int console_read_line(char *line, int size, int program)
     int len = 0;
     for (;;) {
         char c = read_key(program);
-        if (c == CTRL_D && program && len == 0)
-            return -1;
+        if (c == CTRL_D && program) {   /* the line so far, as Linux's n_tty: */
+            line[len] = 0;              /* no '\n', and nothing echoed */
+            return len;
+        }
         if (c == '\n') {
             kprintf("\n");
+            if (program)
+                line[len++] = '\n';
             line[len] = 0;
             return len;
         }
@@ -53,7 +57,7 @@ int console_read_line(char *line, int size, int program)
                 vga_erase();
                 serial_puts("\b \b");  /* a terminal on COM1: back, blank, back again */
             }
-        } else if (len < size - 1 && (c >= ' ' || c == '\t')) {   /* no Ctrl keys */
+        } else if (len < size - 1 - program && (c >= ' ' || c == '\t')) {  /* no Ctrl keys */
             if (c == '\t')
                 c = ' ';
             line[len++] = c;

@@ -11,9 +11,11 @@ _Noreturn void console_run(void);
 void console_execute(char *line);
 
 /* Read a line from the keyboard, with echo and Backspace, into line (at
-   most size - 1 characters and a NUL; the Enter is not kept), and return
-   its length. For a program (program is 1), Esc stops it while it waits,
-   and Ctrl-D at the start of the line gives -1: the end of the input. */
+   most size - 1 characters and a NUL), and return its length. For the
+   console (program is 0) the Enter is not kept. For a program (program is
+   1) the line is what a terminal gives: Enter ends it with a '\n', Ctrl-D
+   ends it where it is, with none (so at the start of a line, it is empty:
+   the end of the input), and Esc stops the program while it waits. */
 int console_read_line(char *line, int size, int program);
 
 #endif

@@ -12,6 +12,24 @@
 #include "process.h"
 #include "syscall.h"
 
+#define RLIM_NLIMITS  16            /* Linux's resource limits, 0 to 15 */
+#define RLIMIT_STACK  3
+#define GRND_NONBLOCK 1             /* getrandom's flags */
+#define GRND_RANDOM   2
+#define GRND_INSECURE 4
+#define PROT_SEM       0x8          /* mprotect's prot bits beyond READ, WRITE, EXEC */
+#define PROT_GROWSDOWN 0x01000000
+#define PROT_GROWSUP   0x02000000
+#define ROBUST_LIST_HEAD_SIZE 12    /* sizeof(struct robust_list_head) */
+#define SIGKILL 9                   /* the signals no program may catch or block */
+#define SIGSTOP 19
+#define SIG_BLOCK   0               /* rt_sigprocmask's how */
+#define SIG_UNBLOCK 1
+#define SIG_SETMASK 2
+#define PR_SET_NAME 15              /* prctl's options (include/uapi/linux/prctl.h) */
+#define PR_GET_NAME 16
+#define TASK_COMM_LEN 16            /* a name for PR_GET_NAME, its 0 included */
+
 /* uname(buf): struct new_utsname, six strings of 65 bytes. The sysname is
    "Linux", as other kernels that run Linux programs answer (FreeBSD's
    Linux layer, WSL): C libraries and programs choose Linux's behaviour by
@@ -22,7 +40,8 @@ int32_t sys_uname(const uint32_t *a)
 {
     static const char names[6][65] = { "Linux", "step06", "6.1.0-step06", "#1 step06",
                                        "i686", "(none)" };
-    return copyout(a[0], names, sizeof names);
+    uint32_t va = a[0];
+    return copyout(va, names, sizeof names);
 }
 
 /* getuid32 and friends: one user, root, as a program alone on the machine. */
@@ -33,12 +52,12 @@ int32_t sys_getuid(const uint32_t *a) { (void)a; return 0; }
    memory (RLIM_INFINITY). */
 int32_t sys_ugetrlimit(const uint32_t *a)
 {
-    uint32_t resource = a[0], limit[2] = { ~0u, ~0u };
-    if (resource >= 16)
+    uint32_t resource = a[0], va = a[1], limit[2] = { ~0u, ~0u };
+    if (resource >= RLIM_NLIMITS)
         return -EINVAL;
-    if (resource == 3)          /* RLIMIT_STACK */
+    if (resource == RLIMIT_STACK)
         limit[0] = limit[1] = STACK_PAGES * PAGE_SIZE;
-    return copyout(a[1], limit, sizeof limit);
+    return copyout(va, limit, sizeof limit);
 }
 
 /* getrandom(buf, n, flags): bytes from xorshift, stirred with the CPU's
@@ -49,7 +68,8 @@ int32_t sys_getrandom(const uint32_t *a)
 {
     static uint32_t state = 2463534242u;
     uint32_t va = a[0], n = a[1], flags = a[2], done = 0;
-    if (flags & ~7u || (flags & 6) == 6)    /* NONBLOCK, RANDOM, INSECURE; not the last two */
+    uint32_t known = GRND_NONBLOCK | GRND_RANDOM | GRND_INSECURE;
+    if (flags & ~known || (flags & (GRND_RANDOM | GRND_INSECURE)) == (GRND_RANDOM | GRND_INSECURE))
         return -EINVAL;
     uint32_t tsc_low, tsc_high;
     __asm__ volatile("rdtsc" : "=a"(tsc_low), "=d"(tsc_high));
@@ -71,42 +91,45 @@ int32_t sys_getrandom(const uint32_t *a)
    mapped is -ENOMEM; the pages before it have been changed by then. */
 int32_t sys_mprotect(const uint32_t *a)
 {
-    uint32_t addr = a[0], size = PGROUNDUP(a[1]), prot = a[2];
-    if ((prot & 0x03000000) == 0x03000000 || addr % PAGE_SIZE)
-        return -EINVAL;             /* GROWSDOWN and GROWSUP at once */
-    if (a[1] == 0)
+    uint32_t addr = a[0], length = a[1], prot = a[2], size = PGROUNDUP(length);
+    uint32_t grows = PROT_GROWSDOWN | PROT_GROWSUP, rwx = 7;    /* READ, WRITE, EXEC */
+    if ((prot & grows) == grows || addr % PAGE_SIZE)
+        return -EINVAL;
+    if (length == 0)
         return 0;
     if (addr + size <= addr)
         return -ENOMEM;
-    if (prot & ~0x0300000fu)
-        return -EINVAL;             /* READ, WRITE, EXEC, SEM and the two above */
+    if (prot & ~(rwx | PROT_SEM | grows))
+        return -EINVAL;
     for (uint32_t page = addr; page < addr + size; page += PAGE_SIZE)
         if (page < USER_START || page >= USER_END ||
-            !paging_user_protect(page, prot & 7, prot & PROT_WRITE))
+            !paging_user_protect(page, prot & rwx, prot & PROT_WRITE))
             return -ENOMEM;
     return 0;
 }
 
 /* set_robust_list(head, length): where a thread's futexes would be freed
-   when it dies. Nothing is kept: there are no other threads to wake. */
+   when it dies. Nothing is kept, not even head (a[0]): there are no other
+   threads to wake. */
 int32_t sys_set_robust_list(const uint32_t *a)
 {
-    return a[1] == 12 ? 0 : -EINVAL;    /* sizeof(struct robust_list_head) */
+    uint32_t length = a[1];
+    return length == ROBUST_LIST_HEAD_SIZE ? 0 : -EINVAL;
 }
 
 #define SIGSET_SIZE 8               /* Linux's sigset_t: 64 signals */
-#define UNBLOCKABLE (1u << 8 | 1u << 18)    /* SIGKILL (9) and SIGSTOP (19) */
+#define UNBLOCKABLE (1u << (SIGKILL - 1) | 1u << (SIGSTOP - 1))     /* signal n: bit n - 1 */
 
 /* rt_sigaction(signal, act, oldact, setsize). */
 int32_t sys_rt_sigaction(const uint32_t *a)
 {
-    uint32_t sig = a[0], act_va = a[1], old_va = a[2];
+    uint32_t sig = a[0], act_va = a[1], old_va = a[2], setsize = a[3];
     struct sigaction act, old;
-    if (a[3] != SIGSET_SIZE)
+    if (setsize != SIGSET_SIZE)
         return -EINVAL;
     if (act_va && copyin(&act, act_va, sizeof act))
         return -EFAULT;
-    if (sig < 1 || sig > 64 || (act_va && (sig == 9 || sig == 19)))
+    if (sig < 1 || sig > 64 || (act_va && (sig == SIGKILL || sig == SIGSTOP)))
         return -EINVAL;
     old = current.actions[sig - 1];
     if (act_va) {
@@ -119,16 +142,17 @@ int32_t sys_rt_sigaction(const uint32_t *a)
 /* rt_sigprocmask(how, set, oldset, setsize): block, unblock or set. */
 int32_t sys_rt_sigprocmask(const uint32_t *a)
 {
-    uint32_t how = a[0], set_va = a[1], old_va = a[2];
+    uint32_t how = a[0], set_va = a[1], old_va = a[2], setsize = a[3];
     uint64_t set, old = current.blocked;
-    if (a[3] != SIGSET_SIZE)
+    if (setsize != SIGSET_SIZE)
         return -EINVAL;
     if (set_va && copyin(&set, set_va, sizeof set))
         return -EFAULT;
-    if (set_va && how > 2)
+    if (set_va && how > SIG_SETMASK)
         return -EINVAL;
-    if (set_va)                 /* SIG_BLOCK, SIG_UNBLOCK, SIG_SETMASK */
-        current.blocked = (how == 0 ? old | set : how == 1 ? old & ~set : set) & ~UNBLOCKABLE;
+    if (set_va)
+        current.blocked = (how == SIG_BLOCK ? old | set : how == SIG_UNBLOCK ? old & ~set : set)
+                          & ~UNBLOCKABLE;
     return old_va ? copyout(old_va, &old, sizeof old) : 0;
 }
 
@@ -137,16 +161,17 @@ int32_t sys_rt_sigprocmask(const uint32_t *a)
    Linux gives an option it does not know. */
 int32_t sys_prctl(const uint32_t *a)
 {
-    char name[16] = { 0 };
-    if (a[0] == 16) {           /* PR_GET_NAME */
-        for (int i = 0; i < 15 && current.name[i]; i++)
+    uint32_t option = a[0], va = a[1];
+    char name[TASK_COMM_LEN] = { 0 };
+    if (option == PR_GET_NAME) {
+        for (int i = 0; i < TASK_COMM_LEN - 1 && current.name[i]; i++)
             name[i] = current.name[i];
-        return copyout(a[1], name, sizeof name);
+        return copyout(va, name, sizeof name);
     }
-    if (a[0] != 15)             /* PR_SET_NAME: up to 15 bytes must be readable */
+    if (option != PR_SET_NAME)  /* which reads up to 15 bytes */
         return -EINVAL;
     const char *c = 0;
-    for (uint32_t i = 0; i < 15 && (c = user_in(a[1] + i, 1)) && *c; i++)
+    for (uint32_t i = 0; i < TASK_COMM_LEN - 1 && (c = user_in(va + i, 1)) && *c; i++)
         ;
     return c ? 0 : -EFAULT;
 }

@@ -17,6 +17,14 @@
 #define NS_PER_TICK (1000000000 / TIMER_HZ)
 #define MAX_TICKS   0x7ffffffeu     /* 248 days: a longer sleep is cut to it */
 
+/* Linux's clock ids (include/uapi/linux/time.h), those named here. */
+#define CLOCK_MONOTONIC      1
+#define CLOCK_REALTIME_ALARM 8      /* 8 and 9: the alarm clocks, which need an RTC */
+#define CLOCK_BOOTTIME_ALARM 9
+#define CLOCK_SGI_CYCLE      10     /* no clock since Linux 4.20 */
+#define CLOCK_TAI            11     /* the last */
+#define TIMER_ABSTIME        1      /* clock_nanosleep's flag: until the time, not for it */
+
 /* What clock_nanosleep answers for each clock id, as Linux does
    (kernel/time/posix-timers.c): 0 sleeps; 10 is no clock (-EINVAL); the
    thread's CPU clock, the raw and coarse clocks have no sleep, nor the
@@ -64,7 +72,7 @@ static void sleep_until(uint32_t until)
 
 /* nanosleep(time, remaining) and clock_nanosleep(clock, flags, time,
    remaining): remaining is written only when a signal ends the sleep
-   early, and none does here. TIMER_ABSTIME (flags bit 0) sleeps until the
+   early, and none does here. TIMER_ABSTIME in flags sleeps until the
    clock reads the time. */
 static int32_t nanosleep(uint32_t clock, uint32_t flags, uint32_t va, int wide)
 {
@@ -74,32 +82,60 @@ static int32_t nanosleep(uint32_t clock, uint32_t flags, uint32_t va, int wide)
     int32_t error = get_ticks(va, wide, &ticks);
     if (error)
         return error;
-    sleep_until(flags & 1 ? ticks : now + ticks + (ticks > 0));   /* + 1: the tick under way */
+    sleep_until(flags & TIMER_ABSTIME ? ticks : now + ticks + (ticks > 0));   /* + 1: the tick under way */
     return 0;
 }
 
-int32_t sys_nanosleep(const uint32_t *a) { return nanosleep(0, 0, a[0], 0); }
-int32_t sys_clock_nanosleep(const uint32_t *a) { return nanosleep(a[0], a[1], a[2], 0); }
-int32_t sys_clock_nanosleep_time64(const uint32_t *a) { return nanosleep(a[0], a[1], a[2], 1); }
+/* nanosleep(time, remaining): on the monotonic clock, as Linux's. */
+int32_t sys_nanosleep(const uint32_t *a)
+{
+    uint32_t time_va = a[0];
+    return nanosleep(CLOCK_MONOTONIC, 0, time_va, 0);
+}
+
+/* clock_nanosleep(clock, flags, time, remaining), and its _time64 */
+int32_t sys_clock_nanosleep(const uint32_t *a)
+{
+    uint32_t clock = a[0], flags = a[1], time_va = a[2];
+    return nanosleep(clock, flags, time_va, 0);
+}
+
+int32_t sys_clock_nanosleep_time64(const uint32_t *a)
+{
+    uint32_t clock = a[0], flags = a[1], time_va = a[2];
+    return nanosleep(clock, flags, time_va, 1);
+}
 
 /* clock_gettime(clock, time): the clocks Linux has, 0 to 7 and 11 (TAI);
    the alarm clocks (8, 9) only with an RTC. */
 static int32_t clock_gettime(uint32_t clock, uint32_t va, int wide)
 {
-    if (clock > 11 || clock == 8 || clock == 9 || clock == 10)
+    if (clock > CLOCK_TAI || clock == CLOCK_REALTIME_ALARM || clock == CLOCK_BOOTTIME_ALARM ||
+        clock == CLOCK_SGI_CYCLE)
         return -EINVAL;
     return put_time(va, wide, uptime(), 1);
 }
 
-int32_t sys_clock_gettime(const uint32_t *a) { return clock_gettime(a[0], a[1], 0); }
-int32_t sys_clock_gettime64(const uint32_t *a) { return clock_gettime(a[0], a[1], 1); }
+/* clock_gettime(clock, time), and its 64 */
+int32_t sys_clock_gettime(const uint32_t *a)
+{
+    uint32_t clock = a[0], time_va = a[1];
+    return clock_gettime(clock, time_va, 0);
+}
+
+int32_t sys_clock_gettime64(const uint32_t *a)
+{
+    uint32_t clock = a[0], time_va = a[1];
+    return clock_gettime(clock, time_va, 1);
+}
 
 /* gettimeofday(time, zone): { seconds, microseconds }, and the zone is
    UTC ({ 0 minutes west, no daylight saving }). Either may be NULL. */
 int32_t sys_gettimeofday(const uint32_t *a)
 {
+    uint32_t time_va = a[0], zone_va = a[1];
     static const uint32_t utc[2];
-    if (a[0] && put_time(a[0], 0, uptime(), 1000))
+    if (time_va && put_time(time_va, 0, uptime(), 1000))
         return -EFAULT;
-    return a[1] ? copyout(a[1], utc, sizeof utc) : 0;
+    return zone_va ? copyout(zone_va, utc, sizeof utc) : 0;
 }

@@ -1,15 +1,16 @@
 /* tty.c - the keyboard as a program reads it. As on a terminal in
  * canonical mode, the program sees nothing until Enter: the console's
  * line editor takes the line, with echo and Backspace, and read hands it
- * out, as much as each call asks for. Ctrl-D at the start of a line makes
- * that read return 0, which programs take for the end of their input;
- * the next read waits for a line again.
+ * out, as much as each call asks for. Ctrl-D ends a line too, with what was
+ * typed and no '\n'; at the start of a line that is nothing, so the read
+ * returns 0, which programs take for the end of their input. The next read
+ * waits for a line again.
  */
 #include "console.h"
 #include "process.h"
 #include "tty.h"
 
-static char line[LINE_MAX + 1];     /* the line and its '\n' */
+static char line[LINE_MAX + 1];     /* the line, its '\n' and a NUL */
 static int line_len, line_used;
 static int line_pid;                /* the program it was read for */
 
@@ -20,12 +21,7 @@ uint32_t tty_read(char *buf, uint32_t n, int wait)
     if (line_used == line_len) {
         if (!wait)
             return 0;
-        line_len = console_read_line(line, LINE_MAX, 1);
-        if (line_len < 0) {     /* Ctrl-D: this read says 0, the end */
-            line_len = line_used = 0;
-            return 0;
-        }
-        line[line_len++] = '\n';
+        line_len = console_read_line(line, sizeof line, 1);  /* 0: Ctrl-D, the end */
         line_used = 0;
         line_pid = current.pid;
     }

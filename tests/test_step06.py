@@ -190,16 +190,28 @@ def test_escape_while_sleeping(machine):
 
 
 @pytest.mark.title("Ctrl-D at the start of a line ends the input (read returns 0); "
-                   "elsewhere it types nothing")
+                   "in a line, it ends the read with what was typed, and no newline")
 def test_ctrl_d(machine):
     machine.type("upper\n")
     machine.wait_for("type a line: ", source="serial")
     machine.type("ab")
     machine.press("ctrl", "d")
-    machine.type("c\n")
     machine.wait_for("upper: exited with status 0", source="serial")
-    expect("ab\r\nABC\r\nupper: exited" in machine.serial().replace("abc", "ab"),
-           f"upper after 'ab', Ctrl-D, 'c': {machine.serial()[-200:]!r}", machine)
+    expect("type a line: abAB\r\nupper: exited" in machine.serial(),
+           f"upper after 'ab' and Ctrl-D (expected it to read 'ab' and write 'AB'): "
+           f"{machine.serial()[-200:]!r}", machine)
+    before = len(machine.serial())
+    machine.type("cat\n")
+    machine.type("abc")
+    machine.press("ctrl", "d")
+    machine.wait_until(lambda: "abcabc" in machine.serial()[before:],
+                       "cat to write 'abc' back after 'abc' and Ctrl-D", idle=2)
+    machine.press("ctrl", "d")
+    machine.wait_until(lambda: "cat: exited with status 0\r\n" in machine.serial()[before:],
+                       "cat to end at a second Ctrl-D, at the start of its next read", idle=2)
+    out = machine.serial()[before:]
+    expect("cat\r\nabcabc\r\ncat: exited with status 0" in out,
+           f"cat, 'abc', Ctrl-D, Ctrl-D: {out!r}", machine)
     before = len(machine.serial())
     machine.type("upper\n")
     machine.wait_for("type a line: ", source="serial", count=2)
@@ -411,11 +423,17 @@ lseek(3, 0, SEEK_END) = 18
 lseek(0, 0, SEEK_SET) = -29
 close(3) = 0
 close(3) = -9
+getdents64 on /etc, 8 bytes = -22
+. folder, its inode
+.. folder, /'s inode
+motd file
+getdents64 at the end = 0
 """
 
 
-@pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), and "
-                   "a program's files are closed when it exits")
+@pytest.mark.title("open's errors are Linux's (ENOENT, ENOTDIR, EISDIR, EROFS for writing), "
+                   "a program's files are closed when it exits, and getdents64 lists . and .. "
+                   "first and goes on where it stopped")
 def test_file_errors(console):
     for run in range(2):
         out, status = on_kernel(console, "files")
