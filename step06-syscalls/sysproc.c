@@ -44,7 +44,8 @@ int32_t sys_uname(const uint32_t *a)
     return copyout(va, names, sizeof names);
 }
 
-/* getuid32 and friends: one user, root, as a program alone on the machine. */
+/* getuid32 and friends, and their 16-bit forms: one user, root, as a
+   program alone on the machine. */
 int32_t sys_getuid(const uint32_t *a) { (void)a; return 0; }
 
 /* ugetrlimit(resource, rlim): { soft, hard } for each of Linux's 16
