@@ -5,7 +5,7 @@ built all the same, with a note in place of each machine, and the build
 says why and what to do; any other failure of npm still stops the build.
 
 Each check builds the website of a copy of book/ that holds only chapter
-6 (the quick way), beside links to the course's own steps and tools. The copy
+1 (the quick way), beside links to the course's own steps and tools. The copy
 has no node_modules/, so build.py runs npm ci, with an empty npm cache:
 the real npm, pointed at a local port that refuses connections, or a
 stand-in `npm` first on PATH that prints what npm 9 (Debian 12's) prints."""
@@ -27,7 +27,7 @@ from harness import TOP, expect
 
 pytestmark = pytest.mark.group("book")
 
-CHAPTER = "06-syscalls"
+CHAPTER = "01-boot"
 NOTE = "Live machine: not in this build."
 
 # npm 9's words, as it prints them (to stderr) and exits with status 1.
@@ -54,7 +54,7 @@ npm ERR!     /home/learner/.npm/_logs/2026-01-01T00_00_00_000Z-debug-0.log
 
 @pytest.fixture
 def course():
-    """A folder with a copy of book/ (chapter 6 only, no node_modules/ or
+    """A folder with a copy of book/ (chapter 1 only, no node_modules/ or
     out/) and links to the course's other files and folders (the steps,
     tools/ for the listings), as build.py expects them."""
     tmp = tempfile.mkdtemp(prefix="book-offline-")
@@ -116,9 +116,9 @@ def check_built_without_machines(root, result, code, advice):
            f"{CHAPTER}.html still has a live machine, with no emulator to run it")
     notes = [html.unescape(re.sub(r"<[^>]+>", "", n)) for n in
              re.findall(r'<div class="machine-note">(.*?)</div>', page, re.S)]
-    expect(len(notes) == 1 and NOTE in notes[0] and "make run STEP=06" in notes[0]
+    expect(len(notes) == 1 and NOTE in notes[0] and "make run STEP=01" in notes[0]
            and code in notes[0],
-           f"{CHAPTER}.html should have one note ({NOTE!r}, {code}, make run STEP=06) where its "
+           f"{CHAPTER}.html should have one note ({NOTE!r}, {code}, make run STEP=01) where its "
            f"machine would be; it has: {notes}")
 
 
