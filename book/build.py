@@ -22,7 +22,12 @@ solutions (their EXERCISE markers), the reference edition, the teacher's,
 which prints them; in a student tree (tools/workshop), the student's
 edition, whose exercise sections teach the idea without the code.
 --edition (or $BOOK_EDITION) picks one by hand. --html-only and
---no-machines make a quicker website only, for the tests."""
+--no-machines make a quicker website only, for the tests.
+
+Where npm cannot reach its registry (no network, or a proxy's certificate
+that npm does not trust), the book is built all the same, with a note in
+place of each machine, and the build says why and what to do; any other
+failure of npm stops the build."""
 
 import argparse
 import base64
@@ -146,16 +151,13 @@ WHAT_TO_DO = {
 
 
 class NpmUnreachable(Exception):
-    """npm ci could not reach its registry: str() is the message for the reader."""
+    """npm ci could not reach its registry: why (reason) and what to do (advice)."""
 
     def __init__(self, code, registry):
         self.code = code
-        super().__init__(
-            f"no live machines in this build: npm ci could not install v86 from the npm "
-            f"registry ({registry}): npm says {code}.\n"
-            f"book: the book is built all the same; where each machine would be, its chapter "
-            f"says so and gives its `make run STEP=NN` line.\n"
-            f"book: to have them: {WHAT_TO_DO[NPM_UNREACHABLE[code]]}.")
+        self.reason = f"npm ci could not install v86 from the npm registry ({registry}): npm says {code}"
+        self.advice = WHAT_TO_DO[NPM_UNREACHABLE[code]]
+        super().__init__(self.reason)
 
 
 def npm_unreachable(output):
@@ -235,7 +237,8 @@ def build_machines(steps, out, images=None):
     try:
         install_v86()
     except NpmUnreachable as error:
-        sys.exit(f"book: {error}")
+        sys.exit(f"book: the live machines need v86: {error.reason}.\n"
+                 f"book: to install it: {error.advice}.")
     shutil.copy(os.path.join(BOOK, "machine", "machine.js"), folder)
     shutil.copy(os.path.join(V86, "build", "libv86.js"), os.path.join(folder, "v86.js"))
     shutil.copy(os.path.join(V86, "LICENSE"), os.path.join(folder, "v86-LICENSE.txt"))
@@ -411,7 +414,10 @@ def main():
         try:
             install_v86()
         except NpmUnreachable as error:
-            print(f"book: {error}", file=sys.stderr, flush=True)
+            print(f"book: no live machines in this build: {error.reason}.\n"
+                  "book: the book is built all the same; where each machine would be, its "
+                  "chapter says so and gives its `make run STEP=NN` line.\n"
+                  f"book: to have them: {error.advice}.", file=sys.stderr, flush=True)
             missing = error.code
             html_notes = note_metadata(machines(items), args.live_url, missing=missing)
     with tempfile.TemporaryDirectory(prefix="book-") as tmp:
