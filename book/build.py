@@ -22,7 +22,12 @@ solutions (their EXERCISE markers), the reference edition, the teacher's,
 which prints them; in a student tree (tools/workshop), the student's
 edition, whose exercise sections teach the idea without the code.
 --edition (or $BOOK_EDITION) picks one by hand. --html-only and
---no-machines make a quicker website only, for the tests."""
+--no-machines make a quicker website only, for the tests.
+
+Where npm cannot reach its registry (no network, or a proxy's certificate
+that npm does not trust), the book is built all the same, with a note in
+place of each machine, and the build says why and what to do; any other
+failure of npm stops the build."""
 
 import argparse
 import base64
@@ -123,27 +128,91 @@ def step_image(step):
     return os.path.join(folder, "build", "os.img")
 
 
+# npm's error codes that say the registry could not be reached, or that its
+# certificate is not trusted (a proxy's own, for one): the code on npm's line
+# "npm ERR! code X" (npm 9, Debian 12's) or "npm error code X" (npm 10 and later).
+# Node names the network ones after the system's errno, the certificate ones
+# after OpenSSL's verify errors.
+NPM_UNREACHABLE = {
+    "ENOTFOUND": "network", "EAI_AGAIN": "network", "ECONNREFUSED": "network",
+    "ECONNRESET": "network", "ETIMEDOUT": "network", "ERR_SOCKET_TIMEOUT": "network",
+    "EHOSTUNREACH": "network", "ENETUNREACH": "network",
+    "SELF_SIGNED_CERT_IN_CHAIN": "certificate", "UNABLE_TO_GET_ISSUER_CERT_LOCALLY": "certificate",
+    "UNABLE_TO_VERIFY_LEAF_SIGNATURE": "certificate", "CERT_HAS_EXPIRED": "certificate",
+    "DEPTH_ZERO_SELF_SIGNED_CERT": "certificate", "ERR_TLS_CERT_ALTNAME_INVALID": "certificate",
+}
+WHAT_TO_DO = {
+    "network": "check that this machine reaches the registry (the network, a proxy: "
+               "npm config get proxy), then make book again",
+    "certificate": "a proxy on the way shows its own certificate, which npm does not trust: "
+                   "give npm the proxy's CA certificate (npm config set cafile /path/to/ca.crt; "
+                   "your network's admin has it), then make book again",
+}
+
+
+class NpmUnreachable(Exception):
+    """npm ci could not reach its registry: why (reason) and what to do (advice)."""
+
+    def __init__(self, code, registry):
+        self.code = code
+        self.reason = f"npm ci could not install v86 from the npm registry ({registry}): npm says {code}"
+        self.advice = WHAT_TO_DO[NPM_UNREACHABLE[code]]
+        super().__init__(self.reason)
+
+
+def npm_unreachable(output):
+    """The code of npm's output if it says the registry was unreachable, else None."""
+    found = re.search(r"^npm (?:ERR!|error) code (\S+)", output, re.M)
+    return found.group(1) if found and found.group(1) in NPM_UNREACHABLE else None
+
+
+def npm_registry():
+    result = subprocess.run(["npm", "config", "get", "registry"], cwd=BOOK,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() \
+        else "the registry npm is set to"
+
+
 def install_v86():
     """npm ci unless node_modules holds the v86 that package-lock.json pins
-    (npm keeps a copy of what it installed in node_modules/.package-lock.json)."""
-    def pinned(lockfile):
+    (npm keeps a copy of what it installed in node_modules/.package-lock.json).
+    Raises NpmUnreachable when npm could not reach its registry; any other
+    failure of npm stops the build."""
+    def read(path):
         try:
-            with open(lockfile) as f:
-                return json.load(f)["packages"]["node_modules/v86"]
-        except (OSError, ValueError, KeyError):
-            return None
-    wanted = pinned(os.path.join(BOOK, "package-lock.json"))
+            with open(path) as f:
+                return json.load(f)
+        except (OSError, ValueError):
+            return {}
+
+    def pinned(lock):
+        return lock.get("packages", {}).get("node_modules/v86")
+    lock = read(os.path.join(BOOK, "package-lock.json"))
+    wanted = pinned(lock)
     if not wanted:
         sys.exit("book: book/package-lock.json does not pin v86")
-    if pinned(os.path.join(BOOK, "node_modules", ".package-lock.json")) == wanted \
+    # Checked here, not left to npm: offline, npm only says it could not
+    # fetch what would settle the difference.
+    asked = read(os.path.join(BOOK, "package.json")).get("dependencies")
+    if asked != lock["packages"].get("", {}).get("dependencies"):
+        sys.exit(f"book: book/package.json asks for {asked}, but book/package-lock.json was "
+                 "made for other dependencies: run npm install in book/ and commit both")
+    if pinned(read(os.path.join(BOOK, "node_modules", ".package-lock.json"))) == wanted \
             and os.path.exists(os.path.join(V86, "build", "v86.wasm")):
         return
+    if not shutil.which("npm"):
+        sys.exit("book: the live machines need npm, and there is no npm command "
+                 "(tools/need book installs it)")
     print(f"book: installing v86 {wanted['version']} from npm, as book/package-lock.json "
           "pins it: npm ci (in book/)", flush=True)
     result = subprocess.run(["npm", "ci", "--no-audit", "--no-fund"], cwd=BOOK,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if result.returncode != 0:
-        sys.exit(f"book: npm ci failed:\n{result.stdout[-2000:]}")
+    if result.returncode == 0:
+        return
+    code = npm_unreachable(result.stdout)
+    if code:
+        raise NpmUnreachable(code, npm_registry())
+    sys.exit(f"book: npm ci failed:\n{result.stdout[-2000:]}")
 
 
 def data_script(path, assignments):
@@ -165,7 +234,11 @@ def build_machines(steps, out, images=None):
     images may give a step's image instead ({"06": path}; make bench does)."""
     folder = os.path.join(out, "machine")
     os.makedirs(folder, exist_ok=True)
-    install_v86()
+    try:
+        install_v86()
+    except NpmUnreachable as error:
+        sys.exit(f"book: the live machines need v86: {error.reason}.\n"
+                 f"book: to install it: {error.advice}.")
     shutil.copy(os.path.join(BOOK, "machine", "machine.js"), folder)
     shutil.copy(os.path.join(V86, "build", "libv86.js"), os.path.join(folder, "v86.js"))
     shutil.copy(os.path.join(V86, "LICENSE"), os.path.join(folder, "v86-LICENSE.txt"))
@@ -212,9 +285,12 @@ stepNN.js      each step's build/os.img, built from this book's own source
 """)
 
 
-def note_metadata(steps, live_url):
-    """pandoc options for print and the EPUB: notes instead of machines."""
-    options = ["--metadata", "machine=note"]
+def note_metadata(steps, live_url, missing=None):
+    """pandoc options for print and the EPUB: notes instead of machines.
+    With missing (npm's error code), the website's note: no machine in this build."""
+    options = ["--metadata", "machine=missing" if missing else "machine=note"]
+    if missing:
+        options += ["--metadata", f"machine-missing={missing}"]
     for step, page in steps.items():
         options += ["--metadata", f"machine-page-{step}={page}"]
     if live_url:
@@ -264,8 +340,10 @@ def build_html(items, out, tmp, images=None, notes=None):
     contents = os.path.join(tmp, "index.md")
     with open(contents, "w") as f:
         f.write(f"# {TITLE}\n\nA small operating system in C for 32-bit x86, "
-                "built in six steps, with a chapter for each step. Each step's chapter "
-                "boots that step in your browser, on a PC you can type at.\n\n")
+                "built in six steps, with a chapter for each step. " +
+                ("Each step's chapter boots that step in your browser, on a PC you can type at."
+                 if not notes else "Each step's chapter gives the command that boots that step "
+                 "on your own machine (this build has no live machines).") + "\n\n")
         for name, _, heading in items:
             f.write(f"- [{heading}]({name}.html)\n")
     pandoc("--standalone", "--to=html5", "--css=book.css", "--metadata", f"pagetitle={TITLE}",
@@ -328,11 +406,25 @@ def main():
     out = os.path.abspath(args.out)
     items = chapters()
     notes = note_metadata(machines(items), args.live_url)
+    html_notes = notes if args.no_machines else None
+    missing = None
+    if machines(items) and not args.no_machines:
+        # Without the registry the book is still built, with a note in
+        # place of each machine; any other failure of npm stops the build.
+        try:
+            install_v86()
+        except NpmUnreachable as error:
+            print(f"book: no live machines in this build: {error.reason}.\n"
+                  "book: the book is built all the same; where each machine would be, its "
+                  "chapter says so and gives its `make run STEP=NN` line.\n"
+                  f"book: to have them: {error.advice}.", file=sys.stderr, flush=True)
+            missing = error.code
+            html_notes = note_metadata(machines(items), args.live_url, missing=missing)
     with tempfile.TemporaryDirectory(prefix="book-") as tmp:
         html_dir = os.path.join(out, "html")
         shutil.rmtree(html_dir, ignore_errors=True)
         # The website, the EPUB and the PDF are made side by side.
-        jobs = [lambda: build_html(items, html_dir, tmp, notes=notes if args.no_machines else None)]
+        jobs = [lambda: build_html(items, html_dir, tmp, notes=html_notes)]
         if not args.html_only:
             jobs += [lambda: build_epub(items, out, notes),
                      lambda: build_print(items, out, tmp, notes)]
@@ -340,6 +432,8 @@ def main():
     made = f"{out}/html/ ({len(items)} chapters)"
     if not args.html_only:
         made += f", {out}/book.pdf (from {out}/print/book.html), {out}/book.epub"
+    if missing:
+        made += f"; no live machines (npm: {missing}, see above)"
     whose = ("the student's edition: no solutions" if EDITION == "student"
              else "the reference edition, the teacher's: it prints every solution")
     print(f"built {made}; {whose}")

@@ -10,6 +10,9 @@
 -- machine=note) a paragraph before its text points to the web edition:
 -- live-url (metadata, the website's address) when known, else the page in
 -- book/out/html/. The page is machine-page-NN (metadata, from build.py).
+-- On a website built without the emulator (metadata machine=missing, when
+-- npm could not reach its registry: machine-missing is npm's error code) a
+-- note says so in its place.
 
 local meta = {}
 
@@ -29,24 +32,33 @@ local function Div(div)
     os.exit(3)
   end
   local run = "`make run STEP=" .. step .. "`"
-  if text(meta.machine) ~= "note" then
+  local mode = text(meta.machine)
+  if mode ~= "note" and mode ~= "missing" then
     div.content:extend(pandoc.read("To run the same on your own machine: " .. run .. ".",
                                    "markdown").blocks)
     div.attributes["data-step"] = step
     div.attributes.step = nil
     return div
   end
-  local page = text(meta["machine-page-" .. step]) or ""
-  local url = text(meta["live-url"]) or ""
-  local where
-  if url ~= "" then
-    where = "<" .. url:gsub("/*$", "/") .. page .. ">"
+  local note
+  if mode == "missing" then
+    note = "**Live machine: not in this build.** In the full build a PC here boots step " ..
+      step .. " in your browser; `make book` could not install its emulator, v86, from npm (`" ..
+      (text(meta["machine-missing"]) or "?") .. "`), and said what to do. " ..
+      "On your own machine: " .. run .. "."
   else
-    where = "the page `book/out/html/" .. page .. "` that `make book` builds"
+    local page = text(meta["machine-page-" .. step]) or ""
+    local url = text(meta["live-url"]) or ""
+    local where
+    if url ~= "" then
+      where = "<" .. url:gsub("/*$", "/") .. page .. ">"
+    else
+      where = "the page `book/out/html/" .. page .. "` that `make book` builds"
+    end
+    note = "**Live machine.** The web edition of this chapter boots step " .. step ..
+      " in your browser on a click, with its screen and its serial output: " .. where ..
+      ". On your own machine: " .. run .. "."
   end
-  local note = "**Live machine.** The web edition of this chapter boots step " .. step ..
-    " in your browser on a click, with its screen and its serial output: " .. where ..
-    ". On your own machine: " .. run .. "."
   local blocks = pandoc.read(note, "markdown").blocks
   blocks:extend(div.content)
   return pandoc.Div(blocks, pandoc.Attr("", {"machine-note"}))
