@@ -213,19 +213,20 @@ def echo_of(text):
 
 def wrong_echo(echo, shown):
     """None once shown (the output since the typing began) holds echo;
-    else the echo shown if a printable character in it is not the one
-    typed there, which no later output can mend; else '' (not yet come).
-    Letters count in either case (Caps Lock); what comes before the echo's
-    first character (the end of a prompt) is not judged, nor a control
-    character (a key a full line did not take, then Backspace)."""
+    else the echo shown if its first difference from echo is a printable
+    character where another was typed, which no later output can mend;
+    else '' (not come yet, or not to be judged). Letters count in either
+    case (Caps Lock). What comes before the echo's first character (the end
+    of a prompt) is not judged, nor what follows a difference in a control
+    character (keys a full line did not take, then a Backspace)."""
     echo_l, shown_l = echo.lower(), shown.lower()
     if echo_l in shown_l:
         return None
     starts = [i for i, c in enumerate(shown_l) if c == echo_l[0]]
     for i in starts:
-        pairs = zip(shown_l[i:], echo_l)
-        if not any(a != b and a >= " " and b >= " " for a, b in pairs):
-            return ""       # may still come right
+        differ = next(((a, b) for a, b in zip(shown_l[i:], echo_l) if a != b), None)
+        if differ is None or min(differ) < " ":
+            return ""       # may still come right, or cannot be judged
     return shown[starts[0]:] if starts else ""
 
 
