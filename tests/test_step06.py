@@ -240,7 +240,7 @@ def test_long_quoted_line(machine):
 def test_backspace_across_rows(machine):
     # "> args " and 80 y: the line wraps after 73 y; 10 Backspaces take it
     # back to 70, on the first row.
-    machine.type("args " + "y" * 80 + "\b" * 10)
+    machine.type_echoed("args " + "y" * 80 + "\b" * 10, machine.serial)
     machine.wait_for("\b \b" * 10, source="serial")      # the echo of all ten
     lines = machine.screen().lines()
     row = max(i for i, line in enumerate(lines) if line.startswith("> args "))

@@ -13,7 +13,7 @@ import tempfile
 import time
 
 from .checks import Failure
-from .emulators import Qemu
+from .emulators import HangWatch, Qemu
 
 TOP = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
@@ -131,14 +131,23 @@ PROMPT = "> "
 def command(machine, line, wait_for=None, timeout=10):
     """Type a line at the console (step04 on) and wait for the next prompt,
     or for wait_for (a crash's last line); return the new serial text. The
-    kernel answers at once: idle in hlt for 2 s with nothing printed is a hang."""
+    kernel answers at once: idle in hlt for 2 s with nothing printed is a hang.
+    A prompt that comes back in the middle of a line, with the CPU idle in
+    hlt, ends the command: the line before it lacks its newline, and the
+    prompt that should start a line never will."""
     before = machine.serial()
     machine.type_echoed(line, machine.serial)
     machine.type("\n")
+    back = HangWatch(machine, idle=0.5)
 
     def answered():
         new = machine.serial()[len(before):]
-        done = new.endswith("\r\n" + PROMPT) or (wait_for and wait_for in new)
-        return new if done else None
+        if new.endswith("\r\n" + PROMPT) or (wait_for and wait_for in new):
+            return new
+        if new.endswith(PROMPT) and back.certain() and not back.stuck:
+            raise Failure("wrong output", f"typed {line!r}: the prompt came back in the "
+                          "middle of a line (the command's last line lacks its newline)",
+                          machine)
+        return None
     return machine.wait_until(answered, f"the prompt after typing {line!r}", timeout,
                               panic_ok=bool(wait_for), idle=2)

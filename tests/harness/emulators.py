@@ -198,6 +198,38 @@ class Machine:
         self.stop()
 
 
+def echo_of(text):
+    """What a console echoes for text typed on an empty line: each key
+    itself, Tab a space, and Backspace "\\b \\b" (back, blank, back) where
+    the line has a character to take back, nothing at its start."""
+    echo, length = "", 0
+    for char in text:
+        if char != "\b":
+            echo, length = echo + (" " if char == "\t" else char), length + 1
+        elif length:
+            echo, length = echo + "\b \b", length - 1
+    return echo
+
+
+def wrong_echo(echo, shown):
+    """None once shown (the output since the typing began) holds echo;
+    else the echo shown if its first difference from echo is a printable
+    character where another was typed, which no later output can mend;
+    else '' (not come yet, or not to be judged). Letters count in either
+    case (Caps Lock). What comes before the echo's first character (the end
+    of a prompt) is not judged, nor what follows a difference in a control
+    character (keys a full line did not take, then a Backspace)."""
+    echo_l, shown_l = echo.lower(), shown.lower()
+    if echo_l in shown_l:
+        return None
+    starts = [i for i, c in enumerate(shown_l) if c == echo_l[0]]
+    for i in starts:
+        differ = next(((a, b) for a, b in zip(shown_l[i:], echo_l) if a != b), None)
+        if differ is None or min(differ) < " ":
+            return ""       # may still come right, or cannot be judged
+    return shown[starts[0]:] if starts else ""
+
+
 class HangWatch:
     """Decides when a wait is certain to be in vain, from the CPU's state:
     halted with interrupts off is final; halted with interrupts on, with no
@@ -209,6 +241,7 @@ class HangWatch:
         self.next_look = time.monotonic() + REGISTER_POLL
         self.idle_since = None
         self.output = None
+        self.stuck = False      # halted with interrupts off
 
     def certain(self):
         now = time.monotonic()
@@ -220,6 +253,7 @@ class HangWatch:
             return None
         halted, interrupts = state
         if halted and not interrupts:
+            self.stuck = True
             return "the CPU is halted with interrupts off: nothing can wake it"
         if self.idle is None:
             return None
@@ -344,22 +378,39 @@ class Qemu(Machine):
             time.sleep(delay)
 
     def type_echoed(self, text, output, group=3, timeout=2):
-        """Type text as fast as the kernel takes it: a few keys at a time,
-        each group once output() shows the one before echoed. A group's
-        scancodes (at most 4 bytes a key, with Shift) fit the keyboard
-        controller's 16-byte queue, which drops what overflows. Where the
-        echo does not come (a kernel that does not echo), the rest is typed
-        one key per 30 ms, as type() does."""
+        """Type text on an empty console line as fast as the kernel takes it:
+        a few keys at a time, each group once output() shows the one before
+        echoed (echo_of says how). A group's scancodes (at most 4 bytes a
+        key, with Shift) fit the keyboard controller's 16-byte queue, which
+        drops what overflows.
+
+        An echo with a wrong character in it (a key that came out as another,
+        such as '1' for '!') is certain never to become right: that is a
+        'wrong output' failure at once, which shows what was typed. Where
+        the echo does not come (a kernel that does not echo, a full line),
+        the rest is typed one key per 30 ms, as type() does; where the CPU
+        has halted with interrupts off, nothing will take the rest."""
         start = len(output())
         for i in range(0, len(text), group):
             for char in text[i:i + group]:
                 self.key_events(keys_for(char))
+            typed = text[:i + group]
+            echo = echo_of(typed)
             deadline = time.monotonic() + timeout
-            # Caps Lock may echo letters in the other case.
-            while text[:i + group].lower() not in output()[start:].lower():
+            watch = HangWatch(self, None)
+            while True:
+                shown = output()[start:]
+                wrong = wrong_echo(echo, shown)
+                if wrong is None:
+                    break
+                if wrong:
+                    raise Failure("wrong output", f"typed {typed!r}, and the console echoed "
+                                  f"{wrong!r}: a key came out as another character", self)
                 if time.monotonic() > deadline or not self.alive():
                     self.type(text[i + group:])
                     return
+                if watch.certain():
+                    return          # the caller's wait names the hang
                 time.sleep(0.002)
 
     def key_events(self, keys):

@@ -955,6 +955,11 @@ static int model_check(void)
     if (s.used < live_bytes + 9 * (size_t)nlive)
         return fail("heap_stats: %zu bytes used, less than the %zu live bytes, headers and "
                     "guard bytes", s.used, live_bytes + 9 * (size_t)nlive);
+    /* Merged at once, no two free blocks are neighbours: each but the last
+       has a used block after it. */
+    if (s.free_blocks > s.used_blocks + 1)
+        return fail("heap_stats: %zu free blocks and %zu used ones: some free blocks lie side "
+                    "by side, not merged", s.free_blocks, s.used_blocks);
     if (s.size - s.largest_free > most_used)
         most_used = s.size - s.largest_free;
     return 1;
