@@ -268,7 +268,7 @@ static void ticks(char *arg)
     kprintf("ticks: %u (%u.%02u s); keys dropped: %u\n",
             t, t / TIMER_HZ, t % TIMER_HZ * 100 / TIMER_HZ, keyboard_dropped());
     /* EXERCISE step04-ticks STUB
-    kprintf("ticks: not written yet\\n");
+    kprintf("ticks: not written yet\n");
        EXERCISE step04-ticks END */
 }
 
