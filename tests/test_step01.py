@@ -63,7 +63,8 @@ def test_protected_mode(shared_machine):
            machine)
 
 
-@pytest.mark.title("still alive after 3 s: halted in kmain, not reset")
+@pytest.mark.title("still alive: halted in kmain, not reset (looked at after 3 s, or once "
+                   "nothing can wake the CPU)")
 def test_halted_not_reset(shared_machine):
     machine = shared_machine
     # Halted with interrupts off (step01 never turns them on), the CPU stays
