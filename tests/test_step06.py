@@ -149,6 +149,16 @@ def test_hostile(console, case):
     console_answers(console)
 
 
+@pytest.mark.title("the 16-bit getuid, getgid, geteuid and getegid answer 0 (root), as their "
+                   "32-bit forms do")
+def test_16bit_ids(console):
+    numbers = ("24", "47", "49", "50", "199", "200", "201", "202")
+    out, status = on_kernel(console, "nosys", numbers)
+    expected = "".join(f"syscall {n} = 0\n" for n in numbers)
+    expect(out == expected and status == 0, f"nosys {' '.join(numbers)}: expected\n"
+           + line_report(expected.split("\n"), out.split("\n")), console)
+
+
 @pytest.mark.title("a user page fault names the address and eip: 'killed (page fault at ...)'")
 def test_fault_message(console):
     out, status = on_kernel(console, "hostile", ("read-kernel",))
@@ -358,14 +368,27 @@ def test_ls(console):
     expect("unknown command 'nosuchprogram'" in out, f"{out!r}", console)
 
 
+def booted_with_program(name, line, status):
+    """A copy of step06 with one more program, user/NAME.c, which prints line
+    and exits with status; built, and booted in QEMU to its ready line."""
+    source = ('#include "lib.h"\n\nint main(void)\n{\n'
+              f'    print("{line}\\n");\n    return {status};\n}}\n')
+    folder = copy_step("step06", {f"user/{name}.c": source}, build=True)
+    make(folder, "all")
+    machine = Qemu(os.path.join(folder, "build", "os.img"))
+    machine.start()
+    try:
+        machine.wait_for("step06: ready")
+    except Exception:
+        machine.stop()
+        raise
+    return machine
+
+
 @pytest.mark.title("a new user/NAME.c is built, put in the image, listed and run")
 def test_new_program(built):
     built("step06")
-    source = '#include "lib.h"\n\nint main(void)\n{\n    print("new program\\n");\n    return 7;\n}\n'
-    folder = copy_step("step06", {"user/newprog.c": source}, build=True)
-    make(folder, "all")
-    with Qemu(os.path.join(folder, "build", "os.img")) as machine:
-        machine.wait_for("step06: ready")
+    with booted_with_program("newprog", "new program", 7) as machine:
         expect("newprog" in command(machine, "ls /bin"), "ls /bin does not list newprog",
                machine)
         out, status = on_kernel(machine, "newprog")
@@ -444,11 +467,7 @@ def test_file_errors(console):
 @pytest.mark.title("a program named like a console command runs (programs come before commands)")
 def test_program_before_builtin(built):
     built("step06")
-    source = '#include "lib.h"\n\nint main(void)\n{\n    print("not the built-in\\n");\n    return 3;\n}\n'
-    folder = copy_step("step06", {"user/sleep.c": source}, build=True)
-    make(folder, "all")
-    with Qemu(os.path.join(folder, "build", "os.img")) as machine:
-        machine.wait_for("step06: ready")
+    with booted_with_program("sleep", "not the built-in", 3) as machine:
         out, status = on_kernel(machine, "sleep")
         expect(out == "not the built-in\n" and status == 3, f"sleep: {out!r}, {status}", machine)
         out = command(machine, "/bin/hello")
