@@ -2,6 +2,7 @@
 limits, Bochs, gdb, and the step-to-step rule."""
 
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -13,8 +14,8 @@ import tempfile
 import pytest
 
 import exercises
-from harness import (Bochs, Failure, Qemu, copy_step, descendants, expect, finished_steps, make,
-                     make_command, step_dir)
+from harness import (Bochs, Failure, Qemu, copy_step, descendants, expect, finished_steps, forget,
+                     kept_copy, make, make_command, step_dir)
 
 STEPS = finished_steps()
 
@@ -74,22 +75,39 @@ def too_big_kernel_refused(step):
 
 
 def builds_clean(step, cc):
-    """In a copy inside the course; with gcc, in the copy standing alone
-    (the build that make run does there, see lone_copy)."""
+    """With clang, in a copy inside the course; with gcc, in the copy standing
+    alone (the build that make run does there, see lone_copy). Both copies are
+    kept from run to run (kept_copy): the objects make does not redo were
+    built by this Makefile's -Werror flags, so they printed no warning."""
     if cc == "gcc":
         folder, status, output = lone_copy(step)
         if HEADLESS not in output:
             tail = "\n".join(output.splitlines()[-25:])
             raise Failure("build failed", f"`make run CC=gcc` in a lone copy failed:\n{tail}")
         output = output.split(HEADLESS)[0]
-    else:
-        folder = copy_step(step)
-        output = make(folder, "all", cc=cc)
-    warnings = [line for line in output.splitlines() if "warning" in line.lower()]
-    expect(not warnings, f"CC={cc} printed warnings:\n" + "\n".join(warnings))
-    headers_are_own(folder, cc)
+        clean_build_checks(folder, cc, output)
+        return
+    with kept_copy("clang", step) as folder:
+        try:
+            output = make(folder, "all", cc=cc)
+        except Failure:
+            forget(folder)
+            raise
+        clean_build_checks(folder, cc, output)
 
 
+def clean_build_checks(folder, cc, output):
+    """No warning in make's output, and no header from outside."""
+    try:
+        warnings = [line for line in output.splitlines() if "warning" in line.lower()]
+        expect(not warnings, f"CC={cc} printed warnings:\n" + "\n".join(warnings))
+        headers_are_own(folder, cc)
+    except Failure:
+        forget(folder)
+        raise
+
+
+@functools.lru_cache(maxsize=None)
 def compiler_include(cc):
     """The compiler's own header folder: stddef.h, stdint.h and the like."""
     version = subprocess.run([cc, "--version"], stdout=subprocess.PIPE, text=True).stdout
@@ -170,19 +188,21 @@ def lone_copy(step):
     """The step copied out on its own, with no tools/ beside it, where
     `make run CC=gcc` builds it and boots it headless until its ready line.
     Done once in a test run for the two checks that look at it (which may
-    run in two processes): (folder, make's status, its output)."""
-    base = os.path.join(os.environ["OS_TEST_RUN"], "alone")
-    folder = os.path.join(base, os.path.basename(step_dir(step)))
-    os.makedirs(base, exist_ok=True)
-    with open(folder + ".lock", "w") as lock:
+    run in two processes): (folder, make's status, its output). The copy is
+    kept from run to run (kept_copy), so make rebuilds only what changed."""
+    done = os.path.join(os.environ["OS_TEST_RUN"], "alone", os.path.basename(step_dir(step)))
+    os.makedirs(os.path.dirname(done), exist_ok=True)
+    with open(done + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        if not os.path.exists(folder + ".out"):
-            shutil.copytree(step_dir(step), folder, ignore=shutil.ignore_patterns("build"))
-            status, out = run_until_ready(folder, step, "CC=gcc")
-            with open(folder + ".out", "w") as f:
-                f.write(f"{status}\n{out}")
-    with open(folder + ".out") as f:
-        status, out = f.read().split("\n", 1)
+        if not os.path.exists(done + ".out"):
+            with kept_copy("alone", step, tools=False) as folder:
+                status, out = run_until_ready(folder, step, "CC=gcc")
+                if status != 0 or HEADLESS not in out:
+                    forget(folder)
+            with open(done + ".out", "w") as f:
+                f.write(f"{folder}\n{status}\n{out}")
+    with open(done + ".out") as f:
+        folder, status, out = f.read().split("\n", 2)
     return folder, int(status), out
 
 

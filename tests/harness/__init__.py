@@ -10,7 +10,8 @@ use are here too."""
 
 from .checks import KINDS, Failure, expect, expect_same_lines, line_report  # noqa: F401
 from .course import (ORIGIN, PROMPT, TOP, boot, command, copy_step, finished_steps,  # noqa: F401
-                     here, locked, make, make_command, ready_line, step_dir)
+                     forget, here, kept_copy, locked, make, make_command, ready_line,
+                     step_dir)
 from .emulators import (BOCHSRC, PANIC_MARK, Bochs, Machine, Qemu, descendants,  # noqa: F401
                         keys_for, symbolize)
 from .screen import COLOURS, COLS, ROWS, VGA_TEXT, Screen, model_screen  # noqa: F401

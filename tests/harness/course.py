@@ -4,6 +4,7 @@ command a learner types to reproduce a failure from the folder they are in."""
 
 import contextlib
 import fcntl
+import filecmp
 import os
 import re
 import shlex
@@ -103,6 +104,91 @@ def copy_step(step, replace=None, build=False):
         with open(os.path.join(target, name), "w") as f:
             f.write(text)
     return target
+
+
+# Copies of the steps kept from one test run to the next (tests/build/ is
+# generated, as every build/ is, and git ignores it).
+KEPT = os.path.join(TOP, "tests", "build", "copies")
+
+
+@contextlib.contextmanager
+def kept_copy(kind, step, tools=True):
+    """A copy of the step kept between test runs in tests/build/copies/KIND/,
+    for a check that needs a build of its own (a clean build with another
+    compiler, or a step standing alone). make there rebuilds only what changed
+    since the last run, as it does in the step folder: its sources are made
+    the same as the step's, a file whose bytes differ copied in (so it is newer
+    than its objects) and a file the step no longer has removed. Its build/
+    starts afresh when the Makefile or the compiler changed, which make cannot
+    see, or after a failure (forget() below). tools=True puts the course's
+    tools/ beside it. Yields the copy's folder, locked for this process."""
+    base = os.path.join(KEPT, kind)
+    folder = os.path.join(base, os.path.basename(step_dir(step)))
+    os.makedirs(base, exist_ok=True)
+    if tools and not os.path.lexists(os.path.join(base, "tools")):
+        os.symlink(os.path.join(TOP, "tools"), os.path.join(base, "tools"))
+    with open(folder + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        stamp = build_stamp(step_dir(step))
+        if read_file(folder + ".stamp") != stamp:
+            shutil.rmtree(os.path.join(folder, "build"), ignore_errors=True)
+        mirror(step_dir(step), folder)
+        with open(folder + ".stamp", "w") as f:
+            f.write(stamp)
+        yield folder
+
+
+def forget(folder):
+    """After a failed check: the kept copy's next build starts afresh, so
+    that what this build printed is printed again (make would not redo a
+    link that succeeded with a warning)."""
+    shutil.rmtree(os.path.join(folder, "build"), ignore_errors=True)
+
+
+def read_file(path):
+    try:
+        with open(path) as f:
+            return f.read()
+    except OSError:
+        return None
+
+
+def build_stamp(folder):
+    """What a kept copy's objects were made with and make does not track:
+    the Makefile, and each compiler's program file (a new version of it
+    replaces the file)."""
+    parts = [read_file(os.path.join(folder, "Makefile")) or ""]
+    for cc in ("cc", "gcc", "clang", "ld", "ld.lld", "nasm"):
+        path = shutil.which(cc)
+        if path:
+            info = os.stat(os.path.realpath(path))
+            parts.append(f"{cc} {os.path.realpath(path)} {info.st_size} {info.st_mtime_ns}")
+    return "\n".join(parts)
+
+
+def mirror(source, target):
+    """Make target's files the same as source's, every build/ folder left
+    out: copy each file that is new or whose bytes differ, remove each file
+    and folder that source does not have. Unchanged files keep their times."""
+    for folder, subfolders, names in os.walk(source):
+        subfolders[:] = [d for d in subfolders if d != "build"]
+        into = os.path.join(target, os.path.relpath(folder, source))
+        os.makedirs(into, exist_ok=True)
+        for name in names:
+            new, old = os.path.join(folder, name), os.path.join(into, name)
+            if not os.path.isfile(old) or not filecmp.cmp(new, old, shallow=False):
+                shutil.copyfile(new, old)
+                shutil.copymode(new, old)
+    for folder, subfolders, names in os.walk(target):
+        subfolders[:] = [d for d in subfolders if d != "build"]
+        mine = os.path.join(source, os.path.relpath(folder, target))
+        for d in list(subfolders):
+            if not os.path.isdir(os.path.join(mine, d)):
+                shutil.rmtree(os.path.join(folder, d))
+                subfolders.remove(d)
+        for name in names:
+            if not os.path.isfile(os.path.join(mine, name)):
+                os.remove(os.path.join(folder, name))
 
 
 def ready_line(step):

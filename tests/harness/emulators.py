@@ -273,7 +273,9 @@ class Qemu(Machine):
 
     -no-reboot turns a triple fault's reset into a shutdown, and -no-shutdown
     keeps QEMU paused there instead of exiting, so the report can still show
-    the screen as it was."""
+    the screen as it was. -nic none leaves out the network card, which no
+    kernel here drives: without it SeaBIOS has no network boot ROM to load
+    and start, and a boot takes about a sixth less time."""
 
     name = "qemu"
 
@@ -287,7 +289,7 @@ class Qemu(Machine):
         d = self.dir
         self.command = [
             "qemu-system-i386", "-display", "none", "-no-reboot", "-no-shutdown",
-            "-m", self.memory,
+            "-nic", "none", "-m", self.memory,
             "-drive", f"format=raw,file={self.image},snapshot=on",
             "-serial", f"file:{d}/serial.txt", "-debugcon", f"file:{d}/debugcon.txt",
             "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04",
