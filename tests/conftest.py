@@ -7,12 +7,15 @@ reports. Points and exercises come from tests/exercises.py, matched by
 title, and are added as marks here, so `-k step02-scroll` picks an
 exercise's checks and `-k bochs` the checks whose title says Bochs."""
 
+import fcntl
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import types
 
 import pytest
 
@@ -156,20 +159,28 @@ def built():
 
 @pytest.fixture(scope="session")
 def book_build(built):
-    """One `make book`, into a temporary folder, for all of the book's checks
-    (they run on one worker: their modules are in xdist_group "book"). The
-    steps are built first, one make at a time with the other workers' checks:
-    the book's own `make all` in each step then has nothing left to do."""
-    for step in finished_steps():
-        try:
-            built(step)
-        except Failure:
-            pass            # the book's build names it
-    with tempfile.TemporaryDirectory(prefix="booktest-") as out:
-        command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
-        result = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True)
-        yield out, result, " ".join(command)
+    """One `make book` in a test run, into the run's folder, for all of the
+    book's checks: the first process that needs it builds it, under a lock,
+    and the others read what make said. The steps are built first, one make
+    at a time with the other checks: the book's own `make all` in each step
+    then has nothing left to do."""
+    out = os.path.join(os.environ["OS_TEST_RUN"], "book")
+    command = ["make", "--no-print-directory", "-C", TOP, "book", f"BOOK_OUT={out}"]
+    with open(out + ".lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not os.path.exists(out + ".json"):
+            for step in finished_steps():
+                try:
+                    built(step)
+                except Failure:
+                    pass            # the book's build names it
+            run = subprocess.run(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True)
+            with open(out + ".json", "w") as f:
+                json.dump({"returncode": run.returncode, "stdout": run.stdout}, f)
+    with open(out + ".json") as f:
+        result = types.SimpleNamespace(**json.load(f))
+    return out, result, " ".join(command)
 
 
 @pytest.fixture

@@ -17,9 +17,9 @@ from selenium.webdriver.chrome.service import Service as ChromeService
 
 from harness import TOP, Failure, expect
 
-# One worker runs all of the book's checks, so the book is built once
-# (the book fixture, in conftest.py).
-pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
+# The book is built once in a run, for the checks of every worker (the
+# book fixture, in conftest.py).
+pytestmark = pytest.mark.group("book")
 
 BOOK = os.path.join(TOP, "book")
 CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

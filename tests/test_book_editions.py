@@ -15,7 +15,8 @@ import pytest
 import exercises
 from harness import TOP, expect
 
-pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
+# One worker runs this module's checks: they share one student tree and its book.
+pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("editions")]
 
 SOURCES = (".c", ".h", ".asm")
 LABELS = ("What to do.", "The facts you need.", "The invariant to keep.",

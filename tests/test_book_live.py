@@ -29,7 +29,7 @@ import pytest
 
 from harness import Failure, expect
 
-pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
+pytestmark = pytest.mark.group("book")
 
 DEBIAN_PYTHON = "/usr/lib/python3/dist-packages"
 BOOT_TIMEOUT = 30      # seconds; a boot takes about one

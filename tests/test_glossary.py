@@ -10,7 +10,7 @@ import pytest
 
 from harness import TOP, expect
 
-pytestmark = [pytest.mark.group("book"), pytest.mark.xdist_group("book")]
+pytestmark = pytest.mark.group("book")
 
 CHAPTERS = os.path.join(TOP, "book", "chapters")
 GLOSSARY = "09-glossary"
