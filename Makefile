@@ -83,7 +83,9 @@ check-step:
 	@if [ -z "$(STEP_DIR)" ]; then \
 	    echo "error: no finished step $(STEP). Finished steps: $(FINISHED)"; exit 1; fi
 
+# tests/build/: the copies of the steps that the tests keep from run to run.
 clean:
 	@for dir in $(FINISHED); do $(MAKE) --no-print-directory -C $$dir clean; done
+	@rm -rf tests/build
 
 .PHONY: run debug bochs test grade carry workshop book screenshots bench fresh check-step clean
