@@ -170,6 +170,7 @@ def mirror(source, target):
     """Make target's files the same as source's, every build/ folder left
     out: copy each file that is new or whose bytes differ, remove each file
     and folder that source does not have. Unchanged files keep their times."""
+    filecmp.clear_cache()
     for folder, subfolders, names in os.walk(source):
         subfolders[:] = [d for d in subfolders if d != "build"]
         into = os.path.join(target, os.path.relpath(folder, source))
