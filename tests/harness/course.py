@@ -125,8 +125,12 @@ def kept_copy(kind, step, tools=True):
     base = os.path.join(KEPT, kind)
     folder = os.path.join(base, os.path.basename(step_dir(step)))
     os.makedirs(base, exist_ok=True)
-    if tools and not os.path.lexists(os.path.join(base, "tools")):
-        os.symlink(os.path.join(TOP, "tools"), os.path.join(base, "tools"))
+    link, tools_here = os.path.join(base, "tools"), os.path.join(TOP, "tools")
+    if tools and (not os.path.islink(link) or os.readlink(link) != tools_here):
+        with contextlib.suppress(FileNotFoundError):
+            os.remove(link)     # a copy of the course may have brought the original's
+        with contextlib.suppress(FileExistsError):
+            os.symlink(tools_here, link)
     with open(folder + ".lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         stamp = build_stamp(step_dir(step))
