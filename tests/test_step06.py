@@ -50,14 +50,15 @@ def on_linux(name, args=(), stdin=""):
     return result.stdout, result.returncode
 
 
-def on_kernel(machine, name, args=(), stdin="", timeout=20):
+def on_kernel(machine, name, args=(), stdin="", timeout=20, beyond=""):
     """stdout and exit status on our kernel ('killed (...)' if it was killed).
     Keys for the program are typed right after the command: they wait in the
-    keyboard buffer until it reads them. Their echo is taken out."""
+    keyboard buffer until it reads them. Their echo is taken out. beyond:
+    keys typed at the end of a full line, which no echo follows."""
     before = len(machine.serial())
     line = " ".join((name,) + tuple(args))
     machine.type_echoed(line, machine.serial)
-    machine.type("\n" + stdin)
+    machine.type(beyond + "\n" + stdin)
 
     def ended():
         out = machine.serial()[before:]
@@ -239,7 +240,7 @@ def test_long_quoted_line(machine):
     prefix = " ".join(("args",) + words) + " "
     long = "y" * (200 - len(prefix))
     # Three characters more than the line holds: they are not taken.
-    out, status = on_kernel(machine, "args", words + (long + "zzz",))
+    out, status = on_kernel(machine, "args", words + (long,), beyond="zzz")
     linux_out, linux_status = on_linux("args", ("two words", "ab", "", long))
     expect(out == linux_out and status == linux_status == 4,
            "a 200-character line with quotes: expected\n" +
