@@ -205,6 +205,6 @@ REGRESSIONS = {
 
 @pytest.mark.parametrize("case,what", REGRESSIONS.items(), ids=list(REGRESSIONS))
 @pytest.mark.title("fuzzer regression '{case}': {what}, as on Linux")
-def test_regression(machine, case, what):
-    out, status = same_as_linux(machine, "compat", (case,))
-    expect(status == 0 and out.strip(), f"compat {case}: {out!r}, status {status}", machine)
+def test_regression(console, case, what):
+    out, status = same_as_linux(console, "compat", (case,))
+    expect(status == 0 and out.strip(), f"compat {case}: {out!r}, status {status}", console)

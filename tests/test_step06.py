@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from harness import (Bochs, Failure, Qemu, boot, command, copy_step, expect, line_report, make,
+from harness import (Bochs, Failure, Qemu, command, copy_step, expect, line_report, make,
                      make_command, step_dir)
 
 pytestmark = pytest.mark.group("step06")
@@ -282,52 +282,48 @@ def strace_calls(text, qemu, vary=()):
     return calls
 
 
-def trace_matches(name, args, vary=()):
+def trace_matches(machine, name, args, vary=()):
     # stdin and stdout are pipes, as in on_linux: read(1) and write(0) fail.
     result = subprocess.run(["qemu-i386", "-strace", "-0", name, elf(name), *args], input="",
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             timeout=30)
     linux = strace_calls(result.stderr, qemu=True, vary=vary)
-    with boot("step06") as machine:
-        before = len(machine.serial())
-        command(machine, "trace " + " ".join((name,) + args))
-        out = machine.serial()[before:].replace("\r\n", "\n")
-        ours = strace_calls(out, qemu=False, vary=vary)
-        expect(ours == linux, f"trace {name}: the calls differ from qemu-i386 -strace's.\n"
-               f"  ours:  {ours}\n  Linux: {linux}", machine)
-        return out
+    before = len(machine.serial())
+    command(machine, "trace " + " ".join((name,) + args))
+    out = machine.serial()[before:].replace("\r\n", "\n")
+    ours = strace_calls(out, qemu=False, vary=vary)
+    expect(ours == linux, f"trace {name}: the calls differ from qemu-i386 -strace's.\n"
+           f"  ours:  {ours}\n  Linux: {linux}", machine)
+    return out
 
 
 @pytest.mark.title("trace hello: the same calls and results as qemu-i386 -strace, in strace's form")
-def test_trace_hello(built):
-    built("step06")
-    out = trace_matches("hello", ())
+def test_trace_hello(console):
+    out = trace_matches(console, "hello", ())
     expect('write(1, "hello, world\\n", 13) = 13\n' in out, f"no strace-style write line: {out!r}")
 
 
 @pytest.mark.title("trace badfd and badptr: errors shown as strace does (-1 EBADF, -1 EFAULT)")
-def test_trace_errors(built):
-    built("step06")
-    out = trace_matches("badfd", ())
+def test_trace_errors(console):
+    out = trace_matches(console, "badfd", ())
     expect("write(7, \"abc\", 3) = -1 EBADF (Bad file descriptor)" in out, f"{out!r}")
-    out = trace_matches("badptr", ("null",))
+    out = trace_matches(console, "badptr", ("null",))
     expect("write(1, NULL, 5) = -1 EFAULT (Bad address)" in out, f"{out!r}")
 
 
 @pytest.mark.title("trace shows a buffer as strace does: quoted, escaped, cut at 32 bytes "
                    "with ...")
-def test_trace_strings(machine):
+def test_trace_strings(console):
     long = "x" * 40
-    out = command(machine, f'trace args "a\\b" {long}').replace("\r\n", "\n")
+    out = command(console, f'trace args "a\\b" {long}').replace("\r\n", "\n")
     for line in ('write(1, "a\\\\b", 3) = 3\n', 'write(1, "\\n", 1) = 1\n',
                  f'write(1, "{"x" * 32}"..., 40) = 40\n'):
-        expect(line in out, f"no {line!r} in the trace of args: {out!r}", machine)
+        expect(line in out, f"no {line!r} in the trace of args: {out!r}", console)
 
 
 @pytest.mark.title("trace startup: the calls of a C library's start by name, with Linux's "
                    "results")
-def test_trace_startup(built):
-    built("step06")
+def test_trace_startup(console):
     # qemu-i386 -strace has no name for clock_nanosleep_time64 (407): it says
     # "Unknown syscall 407" and is not counted, so ours is taken out too.
     result = subprocess.run(["qemu-i386", "-strace", elf("startup")], stdout=subprocess.DEVNULL,
@@ -335,24 +331,22 @@ def test_trace_startup(built):
     # The user ids are the host user's under qemu-i386; ours is 0 (checked below).
     vary = {"mmap2", "getuid32", "geteuid32", "getgid32", "getegid32"}
     linux = strace_calls(result.stderr, qemu=True, vary=vary)
-    with boot("step06") as machine:
-        before = len(machine.serial())
-        command(machine, "trace startup")
-        out = machine.serial()[before:].replace("\r\n", "\n")
-        ours = [c for c in strace_calls(out, qemu=False, vary=vary)
-                if c[0] != "clock_nanosleep_time64"]
-        expect(ours == linux, f"trace startup: the calls differ from qemu-i386 -strace's.\n"
-               f"  ours:  {ours}\n  Linux: {linux}", machine)
-        for call in ("uname(0x", "getuid32() = 0", "nanosleep(0x", "getrandom(0x",
-                     "clock_nanosleep_time64(1, 0x1, 0x", "rt_sigaction(9, 0x"):
-            expect(call in out, f"no {call} in the trace of startup: {out!r}", machine)
+    before = len(console.serial())
+    command(console, "trace startup")
+    out = console.serial()[before:].replace("\r\n", "\n")
+    ours = [c for c in strace_calls(out, qemu=False, vary=vary)
+            if c[0] != "clock_nanosleep_time64"]
+    expect(ours == linux, f"trace startup: the calls differ from qemu-i386 -strace's.\n"
+           f"  ours:  {ours}\n  Linux: {linux}", console)
+    for call in ("uname(0x", "getuid32() = 0", "nanosleep(0x", "getrandom(0x",
+                 "clock_nanosleep_time64(1, 0x1, 0x", "rt_sigaction(9, 0x"):
+        expect(call in out, f"no {call} in the trace of startup: {out!r}", console)
 
 
 @pytest.mark.title("trace printf (musl): the same calls as qemu-i386 -strace, results alike "
                    "but for the thread id")
-def test_trace_musl(built):
-    built("step06")
-    out = trace_matches("printf", (), vary={"set_tid_address"})
+def test_trace_musl(console):
+    out = trace_matches(console, "printf", (), vary={"set_tid_address"})
     for call in ("set_thread_area(", "set_tid_address(", "ioctl(1, 0x5413,", "writev(1,"):
         expect(call in out, f"no {call} in the trace of a musl program: {out!r}")
     expect("= -1 ENOTTY (Inappropriate ioctl for device)" in out, f"{out!r}")
