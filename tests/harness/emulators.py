@@ -394,8 +394,7 @@ class Qemu(Machine):
         has halted with interrupts off, nothing will take the rest."""
         start = len(output())
         for i in range(0, len(text), group):
-            for char in text[i:i + group]:
-                self.key_events(keys_for(char))
+            self.key_events(*[keys_for(char) for char in text[i:i + group]])
             typed = text[:i + group]
             echo = echo_of(typed)
             deadline = time.monotonic() + timeout
@@ -415,13 +414,17 @@ class Qemu(Machine):
                     return          # the caller's wait names the hang
                 time.sleep(0.002)
 
-    def key_events(self, keys):
-        """Press keys (a chord, such as shift and a) and release them, as one
-        ordered list of input events: no hold time to wait for."""
+    def key_events(self, *chords):
+        """Press each chord (keys together, such as shift and a) and release
+        it, one chord after the other, as one ordered list of input events:
+        one message to QEMU, and no hold time to wait for. A few chords at a
+        time: their scancodes must fit the keyboard controller's queue."""
         def event(key, down):
             return {"type": "key", "data": {"down": down, "key": {"type": "qcode", "data": key}}}
-        self.qmp("input-send-event", events=[event(k, True) for k in keys] +
-                 [event(k, False) for k in reversed(keys)])
+        events = []
+        for keys in chords:
+            events += [event(k, True) for k in keys] + [event(k, False) for k in reversed(keys)]
+        self.qmp("input-send-event", events=events)
 
     def press(self, *keys):
         """Press keys together (shift and a, or one key) and let go."""
