@@ -766,9 +766,9 @@ static void unit_tests(void)
     current = "";
 }
 
-/* The model test. The live blocks are kept sorted by address, so a new
-   block's neighbours are found by binary search, and one is picked at random
-   by its index. Block id holds the bytes of pattern from id % SHIFTS on, so
+/* The model test. The live blocks are kept in a table, in no order, and the
+   granules they hold in a bitmap, so a new block on a live one shows at once;
+   one is picked at random by its index. Block id holds the bytes of pattern from id % SHIFTS on, so
    blocks mixed up, or moved without their contents, show. */
 
 #define OPS         1000000L
@@ -829,40 +829,38 @@ static int fail(const char *fmt, ...)
     return 0;
 }
 
-/* Where a block at p goes in the table: the first entry at or above it. */
-static int slot(const unsigned char *p)
-{
-    int lo = 0, hi = nlive;
+/* Which 16-byte granules of the arena the live blocks hold, a bit each: a
+   new block must find all of its own clear. Blocks are 16-byte aligned, so
+   no granule holds the end of one block and the start of the next. */
+#define GRANULE     16
+#define WORD_BITS   64
 
-    while (lo < hi) {
-        int mid = (lo + hi) / 2;
-        if (live[mid].p < p)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    return lo;
+static uint64_t held[ARENA / GRANULE / WORD_BITS];
+
+static size_t granule(const unsigned char *p)
+{
+    return (size_t)(p - (unsigned char *)arena) / GRANULE;
 }
 
-/* Moves entries from..nlive-1 of the table to start at to. A loop left
-   out of ASan's checks, not memmove: the table is the test's own, and ASan's
-   memmove, which copies byte by byte, took most of the model test's time. */
-__attribute__((no_sanitize_address))
-static void shift(int from, int to)
+static int held_any(const unsigned char *p, uint32_t size)
 {
-    if (to > from)
-        for (int j = nlive - 1; j >= from; j--)
-            live[j + to - from] = live[j];
-    else
-        for (int j = from; j < nlive; j++)
-            live[j + to - from] = live[j];
+    for (size_t g = granule(p); g < granule(p + size + GRANULE - 1); g++)
+        if (held[g / WORD_BITS] >> (g % WORD_BITS) & 1)
+            return 1;
+    return 0;
+}
+
+static void hold(const unsigned char *p, uint32_t size, int on)
+{
+    for (size_t g = granule(p); g < granule(p + size + GRANULE - 1); g++) {
+        uint64_t bit = (uint64_t)1 << (g % WORD_BITS);
+        held[g / WORD_BITS] = on ? held[g / WORD_BITS] | bit : held[g / WORD_BITS] & ~bit;
+    }
 }
 
 /* A block new from the heap: aligned, in the heap, on no live block. */
 static int insert(unsigned char *p, uint32_t size, uint32_t id, const char *who)
 {
-    int i;
-
     if (p == NULL)
         return fail("%s(%u) returned NULL with %d blocks, %zu bytes live", who, size, nlive,
                     live_bytes);
@@ -870,25 +868,29 @@ static int insert(unsigned char *p, uint32_t size, uint32_t id, const char *who)
         return fail("%s(%u) returned %p, not 16-byte aligned", who, size, (void *)p);
     if (p < (unsigned char *)arena || p + size > (unsigned char *)arena + ARENA)
         return fail("%s(%u) returned %p, outside the heap", who, size, (void *)p);
-    i = slot(p);
-    if (i > 0 && live[i - 1].p + live[i - 1].size > p)
-        return fail("%s(%u) returned %p, inside the live block at %p of %u bytes", who, size,
-                    (void *)p, (void *)live[i - 1].p, live[i - 1].size);
-    if (i < nlive && p + size > live[i].p)
-        return fail("%s(%u) returned %p: its %u bytes overlap the live block at %p", who, size,
-                    (void *)p, size, (void *)live[i].p);
-    shift(i, i + 1);
-    live[i] = (struct live){ p, size, id };
-    nlive++;
+    if (held_any(p, size)) {
+        for (int i = 0; i < nlive; i++) {       /* which one, for the report */
+            if (live[i].p <= p && p < live[i].p + live[i].size)
+                return fail("%s(%u) returned %p, inside the live block at %p of %u bytes",
+                            who, size, (void *)p, (void *)live[i].p, live[i].size);
+            if (p < live[i].p && live[i].p < p + size)
+                return fail("%s(%u) returned %p: its %u bytes overlap the live block at %p",
+                            who, size, (void *)p, size, (void *)live[i].p);
+        }
+        return fail("%s(%u) returned %p, on a live block", who, size, (void *)p);
+    }
+    hold(p, size, 1);
+    live[nlive++] = (struct live){ p, size, id };
     live_bytes += size;
     return 1;
 }
 
+/* The last entry takes the place of entry i. */
 static void remove_live(int i)
 {
+    hold(live[i].p, live[i].size, 0);
     live_bytes -= live[i].size;
-    shift(i + 1, i);
-    nlive--;
+    live[i] = live[--nlive];
 }
 
 /* The first n bytes of block i still hold its pattern. memcmp is quick;
@@ -961,7 +963,7 @@ static int model_realloc(int i, uint32_t size)
     remove_live(i);
     if (!insert(p, size, old.id, "krealloc"))
         return 0;
-    if (!intact(slot(p), kept, "after krealloc"))
+    if (!intact(nlive - 1, kept, "after krealloc"))
         return 0;
     memcpy(p + kept, pattern_of(old.id) + kept, size - kept);
     return 1;
@@ -1045,6 +1047,7 @@ static void model_test(long ops, unsigned long long seed)
         pattern[i] = (unsigned char)random32();
     random_state = seed;
     nlive = 0;
+    memset(held, 0, sizeof held);
     live_bytes = 0;
     most_used = 0;
     heap_init(arena, ARENA);
