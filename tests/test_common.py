@@ -77,8 +77,9 @@ def too_big_kernel_refused(step):
 def builds_clean(step, cc):
     """With clang, in a copy inside the course; with gcc, in the copy standing
     alone (the build that make run does there, see lone_copy). Both copies are
-    kept from run to run (kept_copy): the objects make does not redo were
-    built by this Makefile's -Werror flags, so they printed no warning."""
+    kept from run to run (kept_copy), and what make does not redo printed no
+    warning when it was made: -Werror stops a C file that warns, and any other
+    warning fails this check, after which the copy starts afresh (forget)."""
     if cc == "gcc":
         folder, status, output = lone_copy(step)
         if HEADLESS not in output:

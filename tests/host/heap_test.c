@@ -768,8 +768,9 @@ static void unit_tests(void)
 
 /* The model test. The live blocks are kept in a table, in no order, and the
    granules they hold in a bitmap, so a new block on a live one shows at once;
-   one is picked at random by its index. Block id holds the bytes of pattern from id % SHIFTS on, so
-   blocks mixed up, or moved without their contents, show. */
+   one is picked at random by its index. Block id holds the bytes of pattern
+   from id % SHIFTS on, so blocks mixed up, or moved without their contents,
+   show. */
 
 #define OPS         1000000L
 #define MAX_LIVE    2000
