@@ -4,8 +4,9 @@ for i386 with `apt-get download` (never installs it: it would replace the
 machine's own busybox) into build/busybox/ at the top (.gitignore keeps it
 out of git), puts it in disk/bin/ of a copy of step06 with a few files to
 read, and runs applets that need no fork on the kernel, one boot for all,
-and under qemu-i386 in build/root/, the same files. Standard output and exit
-status must be the same."""
+and under qemu-i386 in build/root/, the same files (Linux's answers are kept
+from run to run: harness/linux.py). Standard output and exit status must be
+the same."""
 
 import glob
 import os
@@ -14,7 +15,7 @@ import subprocess
 
 import pytest
 
-from harness import Failure, Qemu, copy_step, expect, line_report, make
+from harness import Qemu, copy_step, expect, line_report, make, on_linux
 from harness.course import TOP
 from test_step06 import on_kernel
 
@@ -64,14 +65,12 @@ def test_busybox(built):
         machine.wait_for("step06: ready")
         for run in RUNS:
             args = tuple(run.split())
-            linux = subprocess.run(["qemu-i386", exe, *args], cwd=root, input="",
-                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   text=True, timeout=30)
+            linux, linux_status = on_linux(exe, args, name="busybox", cwd=root)
             out, status = on_kernel(machine, "busybox", args, timeout=30)
-            if not linux.stdout.endswith("\n") and out == linux.stdout + "\n":
-                out = linux.stdout     # the kernel ends the line before its status line
-            expect(out == linux.stdout, f"busybox {run}: stdout differs from qemu-i386's "
+            if not linux.endswith("\n") and out == linux + "\n":
+                out = linux     # the kernel ends the line before its status line
+            expect(out == linux, f"busybox {run}: stdout differs from qemu-i386's "
                    "(expected: Linux's; got: ours):\n" +
-                   line_report(linux.stdout.split("\n"), out.split("\n")), machine)
-            expect(status == linux.returncode, f"busybox {run}: exit status {status}; under "
-                   f"qemu-i386 {linux.returncode}", machine)
+                   line_report(linux.split("\n"), out.split("\n")), machine)
+            expect(status == linux_status, f"busybox {run}: exit status {status}; under "
+                   f"qemu-i386 {linux_status}", machine)

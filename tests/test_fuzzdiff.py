@@ -25,11 +25,10 @@ first_difference, compare); the tests at the end are thin.
 
 import os
 import re
-import subprocess
 
 import pytest
 
-from harness import Failure, Qemu, copy_step, expect, make, step_dir
+from harness import Failure, Linux, Qemu, copy_step, expect, make, step_dir
 from test_step06 import on_kernel, same_as_linux
 
 pytestmark = pytest.mark.group("step06")
@@ -52,19 +51,19 @@ def fuzz_args(seeds, count, digest=True):
 
 
 def start_on_linux(seeds, count, folder=STEP, digest=True):
-    """Start the fuzzer under qemu-i386 (it runs while the kernel boots). stdin
-    is an empty pipe, as in the step06 tests: read(1) and write(0) give -EBADF."""
+    """Start the fuzzer under qemu-i386 (it runs while the kernel boots), or
+    read its answer kept from an earlier run (harness/linux.py). stdin is an
+    empty pipe, as in the step06 tests: read(1) and write(0) give -EBADF."""
     elf = os.path.join(folder, "build", "user", "fuzz.elf")
-    return subprocess.Popen(["qemu-i386", "-0", "fuzz", elf, *fuzz_args(seeds, count, digest)],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, errors="replace")
+    return Linux(elf, fuzz_args(seeds, count, digest), name="fuzz", merge_stderr=True,
+                 timeout=120)
 
 
-def finish_on_linux(proc):
-    out, _ = proc.communicate(input="", timeout=120)
-    if proc.returncode != 0:
+def finish_on_linux(linux):
+    out, status = linux.answer()
+    if status != 0:
         raise Failure("wrong output", f"the fuzzer under qemu-i386 exited with status "
-                      f"{proc.returncode}: {out[-300:]!r}")
+                      f"{status}: {out[-300:]!r}")
     return out
 
 
@@ -148,9 +147,7 @@ def compare(image, seeds, count, folder=STEP):
                    machine)
             return linux
     finally:
-        if linux_proc.poll() is None:
-            linux_proc.kill()
-            linux_proc.wait()
+        linux_proc.stop()
 
 
 def wrong_errno_is_caught(file, old, new, call, seeds=("1",), count=500):

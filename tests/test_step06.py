@@ -11,6 +11,7 @@ import time
 
 import pytest
 
+import harness
 from harness import (Bochs, Failure, Qemu, command, copy_step, expect, line_report, make,
                      make_command, step_dir)
 
@@ -44,10 +45,7 @@ def elf(name):
 
 def on_linux(name, args=(), stdin=""):
     """stdout and exit status under qemu-i386; a status below 0 is a signal."""
-    result = subprocess.run(["qemu-i386", "-0", name, elf(name), *args], input=stdin,
-                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-                            timeout=30)
-    return result.stdout, result.returncode
+    return harness.on_linux(elf(name), args, name=name, stdin=stdin)
 
 
 def on_kernel(machine, name, args=(), stdin="", timeout=20, beyond=""):

@@ -15,6 +15,7 @@ import pytest
 
 import exercises
 import grading
+import harness.linux
 from harness import TOP, Failure, expect, finished_steps, step_dir
 
 pytestmark = [pytest.mark.group("workshop"), pytest.mark.xdist_group("workshop")]
@@ -120,7 +121,8 @@ def test_reference_full_marks():
 def student_tree(builds=False):
     """A student tree from tools/workshop; builds: with the reference's
     build/ folders copied in, times kept, so make rebuilds only what the
-    stubs changed."""
+    stubs changed, and with the Linux answers the reference's checks kept
+    (harness/linux.py: each is named by a hash of what it depends on)."""
     out = os.path.join(tempfile.mkdtemp(prefix="workshop-"), "course")
     run = subprocess.run([os.path.join(TOP, "tools", "workshop"), out], stdout=subprocess.PIPE,
                          stderr=subprocess.STDOUT, text=True)
@@ -132,6 +134,9 @@ def student_tree(builds=False):
         folder = os.path.basename(step_dir(step))
         shutil.copytree(os.path.join(TOP, folder, "build"), os.path.join(out, folder, "build"),
                         ignore=shutil.ignore_patterns(".test-lock"))
+    if builds and os.path.isdir(harness.linux.KEPT):
+        shutil.copytree(harness.linux.KEPT, os.path.join(out, "tests", "build", "linux"),
+                        ignore=shutil.ignore_patterns("*.json.*"))     # one being written
     return out
 
 

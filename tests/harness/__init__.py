@@ -4,6 +4,7 @@
   screen     the VGA text screen and a model of what a console shows
   emulators  QEMU (with its QMP client) and Bochs, and the one way to wait
   course     the steps, their builds, their ready lines, reproduce commands
+  linux      Linux's answers: a program under qemu-i386, kept from run to run
 
 tests/conftest.py turns them into pytest fixtures. The names most checks
 use are here too."""
@@ -14,4 +15,5 @@ from .course import (ORIGIN, PROMPT, TOP, boot, command, copy_step, finished_ste
                      step_dir)
 from .emulators import (BOCHSRC, PANIC_MARK, Bochs, Machine, Qemu, descendants,  # noqa: F401
                         keys_for, symbolize)
+from .linux import Linux, on_linux  # noqa: F401
 from .screen import COLOURS, COLS, ROWS, VGA_TEXT, Screen, model_screen  # noqa: F401
