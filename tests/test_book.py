@@ -12,10 +12,9 @@ import urllib.parse
 import zipfile
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service as ChromeService
 
 from harness import TOP, Failure, expect
+from test_book_live import import_selenium
 
 # The book is built once in a run, for the checks of every worker (the
 # book fixture, in conftest.py).
@@ -49,7 +48,11 @@ def test_builds(book):
 # --- the website, in headless Chromium driven by selenium --------------------
 
 def chromium():
-    """Headless Chromium under chromedriver, its console log kept."""
+    """Headless Chromium under chromedriver, its console log kept. (selenium
+    is imported here, not at the top: the checks that need no browser, and
+    every make grade, do not wait for it.)"""
+    webdriver = import_selenium()
+    from selenium.webdriver.chrome.service import Service as ChromeService
     options = webdriver.ChromeOptions()
     options.binary_location = shutil.which("chromium") or "/usr/bin/chromium"
     for arg in CHROMIUM_ARGS:
