@@ -71,7 +71,7 @@ def ticks(machine):
 @pytest.mark.title("the timer ticks at about 100 Hz (ticks per host second, loosely)")
 def test_timer_rate(machine):
     t1, h1 = ticks(machine)
-    time.sleep(2)
+    time.sleep(1)           # about 100 ticks: the bounds below allow 30 to 300
     t2, h2 = ticks(machine)
     ratio = (t2 - t1) / (100 * (h2 - h1))
     expect(t2 > t1, f"ticks did not grow: {t1} then {t2}", machine)
@@ -87,7 +87,7 @@ def test_key_flood(machine):
     expect(re.search(r"keys dropped: \d+", out), f"ticks does not say how many keys were "
            f"dropped: {out!r}", machine)
     prompts = machine.serial().count("\r\n> ")
-    machine.type("sleep 2\n")          # the console stops reading keys for 2 s
+    machine.type("sleep 1\n")          # the console stops reading keys for 1 s
     # Three keys a message, as fast as QMP takes them (their 6 scancode bytes
     # fit the controller's queue): the 64-key buffer is full in about 0.1 s,
     # long before the sleep ends; the keys after it go to the console's line.
