@@ -843,9 +843,15 @@ static size_t granule(const unsigned char *p)
     return (size_t)(p - (unsigned char *)arena) / GRANULE;
 }
 
+/* The granule after the last one a block of size bytes at p holds. */
+static size_t granule_end(const unsigned char *p, uint32_t size)
+{
+    return granule(p) + ((size_t)size + GRANULE - 1) / GRANULE;
+}
+
 static int held_any(const unsigned char *p, uint32_t size)
 {
-    for (size_t g = granule(p); g < granule(p + size + GRANULE - 1); g++)
+    for (size_t g = granule(p); g < granule_end(p, size); g++)
         if (held[g / WORD_BITS] >> (g % WORD_BITS) & 1)
             return 1;
     return 0;
@@ -853,7 +859,7 @@ static int held_any(const unsigned char *p, uint32_t size)
 
 static void hold(const unsigned char *p, uint32_t size, int on)
 {
-    for (size_t g = granule(p); g < granule(p + size + GRANULE - 1); g++) {
+    for (size_t g = granule(p); g < granule_end(p, size); g++) {
         uint64_t bit = (uint64_t)1 << (g % WORD_BITS);
         held[g / WORD_BITS] = on ? held[g / WORD_BITS] | bit : held[g / WORD_BITS] & ~bit;
     }
