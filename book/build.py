@@ -423,11 +423,13 @@ def main():
     with tempfile.TemporaryDirectory(prefix="book-") as tmp:
         html_dir = os.path.join(out, "html")
         shutil.rmtree(html_dir, ignore_errors=True)
-        # The website, the EPUB and the PDF are made side by side.
+        # The website, the EPUB and the PDF are made side by side. The PDF
+        # starts first: it is the longest chain (pandoc, then Chromium's
+        # print), and the website's pages and the EPUB fill the other cores.
         jobs = [lambda: build_html(items, html_dir, tmp, notes=html_notes)]
         if not args.html_only:
-            jobs += [lambda: build_epub(items, out, notes),
-                     lambda: build_print(items, out, tmp, notes)]
+            jobs = [lambda: build_print(items, out, tmp, notes), *jobs,
+                    lambda: build_epub(items, out, notes)]
         in_parallel(jobs)
     made = f"{out}/html/ ({len(items)} chapters)"
     if not args.html_only:
