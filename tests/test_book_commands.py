@@ -30,7 +30,8 @@ import time
 
 import pytest
 
-from harness import TOP, Failure, boot, command, expect, finished_steps, locked, step_dir
+from harness import (STOPPED, TOP, Failure, boot, command, expect, finished_steps, locked,
+                     step_dir)
 
 pytestmark = pytest.mark.group("book")
 
@@ -196,7 +197,7 @@ def test_console_commands(chapter, built):
             expect("unknown command" not in out, f"typing `{line}` in {step}: {out!r}", machine)
     for line in crashes:
         with boot(step) as machine:
-            out = command(machine, line, wait_for="The kernel has stopped.")
+            out = command(machine, line, wait_for=STOPPED)
             expect("KERNEL PANIC" in out, f"`{line}` in {step} showed no crash screen: {out!r}",
                    machine)
     if not commands:

@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from harness import Bochs, command, expect, make_command, step_dir
+from harness import STOPPED, Bochs, command, expect, make_command, step_dir
 
 pytestmark = pytest.mark.group("step04")
 
@@ -118,7 +118,7 @@ CRASHES = {
 @pytest.mark.title("crash {kind}: the crash screen names the exception, registers and details")
 def test_crash(machine, kind):
     name, detail = CRASHES[kind]
-    command(machine, f"crash {kind}", wait_for="The kernel has stopped.")
+    command(machine, f"crash {kind}", wait_for=STOPPED)
     serial = machine.serial()
     expect(f"KERNEL PANIC: {name}" in serial, f"serial lacks 'KERNEL PANIC: {name}'", machine)
     for field in ("eip 0x", "cs 0x0008", "eflags 0x", "eax 0x", "esp 0x"):

@@ -8,7 +8,7 @@ import subprocess
 
 import pytest
 
-from harness import Failure, boot, command, expect, step_dir
+from harness import STOPPED, Failure, boot, command, expect, step_dir
 
 pytestmark = pytest.mark.group("step05")
 
@@ -96,7 +96,7 @@ def test_paging_on(shared_machine):
 
 @pytest.mark.title("crash pf: a page fault, with CR2 naming the address read")
 def test_crash_page_fault(machine):
-    command(machine, "crash pf", wait_for="The kernel has stopped.")
+    command(machine, "crash pf", wait_for=STOPPED)
     serial = machine.serial()
     expect("KERNEL PANIC: page fault (exception 14)" in serial,
            "serial lacks 'KERNEL PANIC: page fault (exception 14)'", machine)
@@ -244,7 +244,7 @@ def test_overrun_header(machine):
     p = alloc(machine, 100)
     alloc(machine, 100)
     command(machine, f"fill {p:#x} 116")   # room, guard byte, and the next header
-    command(machine, f"free {p:#x}", wait_for="The kernel has stopped.")
+    command(machine, f"free {p:#x}", wait_for=STOPPED)
     out = machine.serial()
     expect(f"KERNEL PANIC: heap damaged: something wrote past the end of the 103-byte "
            f"block at {p:#x}" in out, "the panic does not name the overrun block",

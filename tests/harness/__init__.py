@@ -10,9 +10,9 @@ tests/conftest.py turns them into pytest fixtures. The names most checks
 use are here too."""
 
 from .checks import KINDS, Failure, expect, expect_same_lines, line_report  # noqa: F401
-from .course import (ORIGIN, PROMPT, TOP, boot, command, copy_step, finished_steps,  # noqa: F401
-                     forget, here, kept_copy, locked, make, make_command, ready_line,
-                     step_dir)
+from .course import (ORIGIN, PROMPT, STOPPED, TOP, boot, command, copy_step,  # noqa: F401
+                     finished_steps, forget, here, kept_copy, locked, make, make_command,
+                     ready_line, step_dir)
 from .emulators import (BOCHSRC, PANIC_MARK, Bochs, Machine, Qemu, descendants,  # noqa: F401
                         keys_for, symbolize)
 from .linux import Linux, on_linux  # noqa: F401

@@ -217,6 +217,7 @@ def boot(step, timeout=10, **options):
 
 
 PROMPT = "> "
+STOPPED = "The kernel has stopped."     # a crash screen's last line (crash.c)
 
 
 def command(machine, line, wait_for=None, timeout=10):

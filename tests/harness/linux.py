@@ -8,7 +8,7 @@ input, the files in the folder it runs in, qemu-i386 and the host's kernel.
 So the answer is kept in tests/build/linux/, under a hash of all of these,
 and a later run of the same program reads it there instead of running it
 again: a check then runs the program on our kernel only. A program built
-anew with other bytes, other files or another qemu-i386 make another hash.
+anew with other bytes, other files or another qemu-i386 gets another hash.
 make clean removes the folder."""
 
 import functools
